@@ -1,0 +1,24 @@
+//! The dashboard's figures.
+use leptos::prelude::*;
+
+use crate::model::dashboard::Dashboard;
+use crate::model::AppError;
+
+#[server]
+pub async fn get_dashboard() -> Result<Dashboard, AppError> {
+    use crate::model::user::Role;
+    use crate::server::{auth, db, state::app_state};
+    auth::require(Role::Viewer)?;
+    let state = app_state()?;
+    let (hosts, ipv6_only_hosts, vcpus, ram_mib, disk_gb) = db::hosts::totals(&state.db).await?;
+    Ok(Dashboard {
+        now: db::now(),
+        hosts,
+        ipv6_only_hosts,
+        vcpus,
+        ram_mib,
+        disk_gb,
+        users: db::users::count(&state.db).await?,
+        latest_changes: db::audit::latest(&state.db, 10).await?,
+    })
+}

@@ -1,0 +1,4 @@
+//! Server functions, thin: check the caller, call `server::*`, map errors.
+pub mod dashboard;
+pub mod hosts;
+pub mod session;

@@ -1,0 +1,55 @@
+//! The HTML shell and the route table.
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::components::layout::Console;
+use crate::pages::auth::{Login, Setup};
+use crate::pages::dashboard::Dashboard;
+use crate::pages::hosts::{DeleteHost, EditHost, HostDetail, HostList, NewHost};
+use crate::pages::not_found::NotFound;
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Every page renders completely on the server before it is sent (`SsrMode::Async`), so
+/// the console works with JavaScript off and the status code is known.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/owlery.css"/>
+        <Title formatter=|title| format!("{title} · Owlery")/>
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/login") view=Login ssr=SsrMode::Async/>
+                <Route path=path!("/setup") view=Setup ssr=SsrMode::Async/>
+                <ParentRoute path=path!("") view=Console ssr=SsrMode::Async>
+                    <Route path=path!("") view=Dashboard ssr=SsrMode::Async/>
+                    <Route path=path!("hosts") view=HostList ssr=SsrMode::Async/>
+                    <Route path=path!("hosts/new") view=NewHost ssr=SsrMode::Async/>
+                    <Route path=path!("hosts/:name") view=HostDetail ssr=SsrMode::Async/>
+                    <Route path=path!("hosts/:name/edit") view=EditHost ssr=SsrMode::Async/>
+                    <Route path=path!("hosts/:name/delete") view=DeleteHost ssr=SsrMode::Async/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

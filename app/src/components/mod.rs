@@ -1,0 +1,5 @@
+//! Building blocks the pages share.
+pub mod error;
+pub mod form;
+pub mod layout;
+pub mod time;

@@ -1,0 +1,3 @@
+//! Pure logic used on both sides of the wire.
+pub mod names;
+pub mod time;

@@ -1,0 +1,16 @@
+//! The figures on the dashboard.
+use serde::{Deserialize, Serialize};
+
+use super::audit::AuditEntry;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub now: i64,
+    pub hosts: i64,
+    pub ipv6_only_hosts: i64,
+    pub vcpus: i64,
+    pub ram_mib: i64,
+    pub disk_gb: i64,
+    pub users: i64,
+    pub latest_changes: Vec<AuditEntry>,
+}

@@ -1,0 +1,8 @@
+//! Types shared by the browser and the server: what crosses the wire.
+pub mod audit;
+pub mod dashboard;
+pub mod error;
+pub mod host;
+pub mod user;
+
+pub use error::{AppError, FieldErrors};

@@ -1,0 +1,88 @@
+//! One host: its details, addresses, SSH endpoint, notes and change history.
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::ram;
+use crate::api::hosts::{get_host, HostPage};
+use crate::components::error::ErrorBox;
+use crate::components::layout::IfRole;
+use crate::components::time::Age;
+use crate::model::user::Role;
+use crate::pages::dashboard::ChangeList;
+
+/// The `:name` of the current route.
+pub(super) fn use_host_name() -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get("name").unwrap_or_default()))
+}
+
+#[component]
+pub fn HostDetail() -> impl IntoView {
+    let name = use_host_name();
+    let page = Resource::new(move || name.get(), get_host);
+    view! {
+        <Title text=move || name.get()/>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => view! { <HostView page/> }.into_any(),
+                    Err(error) => view! { <ErrorBox error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn HostView(page: HostPage) -> impl IntoView {
+    let HostPage { host: h, history, now } = page;
+    let edit = format!("/hosts/{}/edit", h.name);
+    let delete = format!("/hosts/{}/delete", h.name);
+    let ssh = h.ssh_endpoint();
+    let opt = |o: Option<String>| o.unwrap_or_else(|| "—".into());
+    view! {
+        <header class="page-header">
+            <h1>{h.name.clone()}</h1>
+            <span class="badge">{h.arch.clone()}</span>
+            {h.ipv4.is_none().then(|| view! { <span class="badge muted">"IPv6 only"</span> })}
+            <div class="actions">
+                <IfRole role=Role::Admin>
+                    <a class="button" href=edit.clone()>"Edit"</a>
+                    <a class="button danger" href=delete.clone()>"Delete"</a>
+                </IfRole>
+            </div>
+        </header>
+        <div class="sections">
+            <section class="card">
+                <h2>"Details"</h2>
+                <dl>
+                    <dt>"Provider"</dt><dd>{h.provider}</dd>
+                    <dt>"Plan"</dt><dd>{h.plan}</dd>
+                    <dt>"CPU"</dt><dd>{format!("{} × {}", h.vcpus, h.arch)}</dd>
+                    <dt>"RAM"</dt><dd>{ram(h.ram_mib)}</dd>
+                    <dt>"Disk"</dt><dd>{format!("{} GB", h.disk_gb)}</dd>
+                    <dt>"Role tags"</dt>
+                    <dd>{h.tags.into_iter().map(|t| view! { <span class="tag">{t}</span> " " }).collect_view()}</dd>
+                </dl>
+            </section>
+            <section class="card">
+                <h2>"Network"</h2>
+                <dl class="mono-values">
+                    <dt>"Public IPv4"</dt><dd>{opt(h.ipv4)}</dd>
+                    <dt>"IPv6"</dt><dd>{opt(h.ipv6)}</dd>
+                    <dt>"Mesh address"</dt><dd>{opt(h.mesh_addr)}</dd>
+                    <dt>"SSH"</dt><dd>{ssh}</dd>
+                </dl>
+            </section>
+            {(!h.notes.is_empty()).then(|| view! {
+                <section class="card wide"><h2>"Notes"</h2><p class="notes">{h.notes.clone()}</p></section>
+            })}
+            <section class="card wide">
+                <h2>"Change history"</h2>
+                <p class="help">"Added " <Age at=h.created_at now/> ", last changed " <Age at=h.updated_at now/> "."</p>
+                <ChangeList entries=history now/>
+            </section>
+        </div>
+    }
+}

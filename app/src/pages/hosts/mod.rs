@@ -1,0 +1,19 @@
+//! The hosts area: list, detail, create, edit, delete.
+mod delete;
+mod detail;
+mod form;
+mod list;
+
+pub use delete::DeleteHost;
+pub use detail::HostDetail;
+pub use form::{EditHost, NewHost};
+pub use list::HostList;
+
+/// RAM as people say it: whole GiB when it divides, MiB otherwise.
+fn ram(mib: u32) -> String {
+    if mib % 1024 == 0 {
+        format!("{} GiB", mib / 1024)
+    } else {
+        format!("{mib} MiB")
+    }
+}

@@ -1,0 +1,146 @@
+//! Passwords, session tokens and cookies, and who is asking.
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine;
+use http::request::Parts;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::error::internal;
+use crate::model::user::{CurrentUser, Role};
+use crate::model::AppError;
+
+pub const SESSION_COOKIE: &str = "owlery_session";
+
+/// A signed-in request: the user, the session it came with, and where from.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token_hash: Vec<u8>,
+    pub user: CurrentUser,
+    pub client_addr: String,
+}
+
+/// Hashes a password with argon2id on a blocking thread (it takes tens of milliseconds).
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let mut salt = [0u8; 16];
+        rand::rng().fill_bytes(&mut salt);
+        let salt = SaltString::encode_b64(&salt)?;
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+    })
+    .await
+    .map_err(|e| internal("password hashing task failed", e))?
+    .map_err(|e| internal("password hashing failed", e))
+}
+
+/// Checks a password against a stored hash. With no hash (unknown user) it still does
+/// the same work, so the response time does not tell whether the user exists.
+pub async fn verify_password(password: String, hash: Option<String>) -> bool {
+    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1Vd3cMbIv5AkPaWSEJ3YHY9iIf0T4lTMzJGFQOMU0sE";
+    let known = hash.is_some();
+    let hash = hash.unwrap_or_else(|| DUMMY.to_owned());
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+        && known
+}
+
+/// A fresh random session or setup token, URL-safe.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The Set-Cookie value for a session; `max_age` 0 removes it.
+pub fn session_cookie(token: &str, max_age: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
+}
+
+/// The session token a request carries in its cookie, if any.
+pub fn session_token(headers: &http::HeaderMap) -> Option<&str> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value)
+}
+
+/// The session of the request being served (page render or server function).
+/// The router's guard has already put it there; its absence means no sign-in.
+pub fn current_session() -> Result<Session, AppError> {
+    leptos::prelude::use_context::<Parts>()
+        .and_then(|parts| parts.extensions.get::<Session>().cloned())
+        .ok_or(AppError::Unauthorized)
+}
+
+/// The current session if its role is at least `role`.
+pub fn require(role: Role) -> Result<Session, AppError> {
+    let session = current_session()?;
+    if session.user.can(role) {
+        Ok(session)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// True when a browser without JavaScript posted a form (so it will follow a redirect).
+pub fn is_plain_form_post() -> bool {
+    leptos::prelude::use_context::<Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_password_verifies_against_its_own_hash_only() {
+        let hash = hash_password("correct horse battery".into()).await.unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery".into(), Some(hash.clone())).await);
+        assert!(!verify_password("wrong horse battery".into(), Some(hash)).await);
+        assert!(!verify_password("anything".into(), None).await);
+    }
+
+    #[test]
+    fn the_session_cookie_is_http_only_and_strict() {
+        let c = session_cookie("abc", 60, true);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict") && c.contains("Secure"));
+        assert!(!session_cookie("abc", 60, false).contains("Secure"));
+    }
+
+    #[test]
+    fn the_token_is_found_among_other_cookies() {
+        let mut h = http::HeaderMap::new();
+        h.insert(http::header::COOKIE, "a=1; owlery_session=tok; b=2".parse().unwrap());
+        assert_eq!(session_token(&h), Some("tok"));
+    }
+}

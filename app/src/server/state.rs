@@ -1,0 +1,80 @@
+//! What every request handler and server function can reach.
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sqlx::SqlitePool;
+use std::sync::{Arc, Mutex};
+
+use crate::model::AppError;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: SqlitePool,
+    pub settings: Arc<Settings>,
+    pub setup: SetupGate,
+}
+
+/// Runtime settings that shape sessions and cookies.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Mark cookies `Secure`; on when Owlery is served over https.
+    pub secure_cookies: bool,
+    /// How long a session lives without being used.
+    pub session_idle_secs: i64,
+    /// How long a session lives at most.
+    pub session_max_secs: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            session_idle_secs: 12 * 3600,
+            session_max_secs: 7 * 24 * 3600,
+        }
+    }
+}
+
+/// The one-time token that lets the first admin be created from the browser.
+/// It exists only while the database has no users, and only in memory.
+#[derive(Clone, Default)]
+pub struct SetupGate(Arc<Mutex<Option<String>>>);
+
+impl SetupGate {
+    pub fn open(&self, token: String) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(token);
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.0.lock().map(|slot| slot.is_some()).unwrap_or(false)
+    }
+
+    /// Takes the token if `offered` matches it; a token works once.
+    pub fn redeem(&self, offered: &str) -> bool {
+        let Ok(mut slot) = self.0.lock() else {
+            return false;
+        };
+        let matches = slot
+            .as_deref()
+            .is_some_and(|t| super::auth::constant_time_eq(t.as_bytes(), offered.trim().as_bytes()));
+        if matches {
+            *slot = None;
+        }
+        matches
+    }
+
+    /// Puts a redeemed token back when creating the admin failed.
+    pub fn restore(&self, token: &str) {
+        self.open(token.trim().to_owned());
+    }
+}
+
+/// The state, from inside a server function or a page being rendered.
+pub fn app_state() -> Result<AppState, AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal
+    })
+}

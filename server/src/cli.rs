@@ -1,0 +1,134 @@
+//! Subcommands: serve, user add, demo, migrate.
+use anyhow::{bail, Context};
+use app::model::user::{check_password, parse_username, Role};
+use app::server::{auth, db, demo, AppState};
+use clap::{Args, Parser, Subcommand};
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use crate::config;
+
+#[derive(Parser, Debug)]
+#[command(name = "owlery", version, about = "The console for co-admins of a small self-hosted cluster")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DataDir {
+    /// Directory holding the database (created if missing).
+    #[arg(long = "data", env = "OWLERY_DATA", default_value = "./data")]
+    pub path: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the web console.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "OWLERY_BIND", default_value = "127.0.0.1:3000")]
+        bind: SocketAddr,
+        /// Directory with the compiled site (wasm, js, css).
+        #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+        site: PathBuf,
+        /// Owlery is reached over https (behind a TLS proxy): mark cookies Secure, send HSTS.
+        #[arg(long, env = "OWLERY_HTTPS")]
+        https: bool,
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Load the reference cluster of the article (idempotent).
+    Demo {
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// Create the database if needed and apply pending migrations.
+    Migrate {
+        #[command(flatten)]
+        data: DataDir,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a user.
+    Add {
+        name: String,
+        #[arg(long, default_value = "viewer")]
+        role: String,
+        /// Read the password from standard input (first line).
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        data: DataDir,
+    },
+}
+
+pub fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("OWLERY_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
+}
+
+async fn open(data: &DataDir) -> anyhow::Result<sqlx::SqlitePool> {
+    config::ensure_data_dir(&data.path)?;
+    db::open(&config::database_path(&data.path)).await
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve { bind, site, https, data } => {
+            let pool = open(&data).await?;
+            let settings = app::server::state::Settings {
+                secure_cookies: https,
+                ..Default::default()
+            };
+            let state = AppState {
+                leptos_options: config::leptos_options(&site, bind),
+                db: pool,
+                settings: std::sync::Arc::new(settings),
+                setup: Default::default(),
+            };
+            crate::startup::serve(state, bind).await
+        }
+        Command::User {
+            command: UserCommand::Add { name, role, password_stdin, data },
+        } => {
+            let username = parse_username(&name).map_err(|e| anyhow::anyhow!("username: {e}"))?;
+            let role = Role::parse(&role).map_err(|e| anyhow::anyhow!("--role: {e}"))?;
+            if !password_stdin {
+                bail!("give the password on standard input with --password-stdin");
+            }
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password).context("reading the password")?;
+            let password = password.lines().next().unwrap_or_default().to_owned();
+            check_password(&password).map_err(|e| anyhow::anyhow!("password: {e}"))?;
+            let pool = open(&data).await?;
+            let hash = auth::hash_password(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            db::users::create(&pool, &username, &hash, role)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.field_message("username").unwrap_or_else(|| e.to_string())))?;
+            println!("added {username} ({role})");
+            Ok(())
+        }
+        Command::Demo { data } => {
+            let pool = open(&data).await?;
+            let added = demo::load(&pool).await.map_err(|e| anyhow::anyhow!("loading the demo: {e}"))?;
+            println!("demo: {added} hosts added (the reference cluster: iris, hermes, hedwig, becblanche)");
+            Ok(())
+        }
+        Command::Migrate { data } => {
+            open(&data).await?;
+            println!("database {} is up to date", config::database_path(&data.path).display());
+            Ok(())
+        }
+    }
+}

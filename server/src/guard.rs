@@ -1,0 +1,102 @@
+//! Guards every request passes: a session for everything not public, a same-origin
+//! check for every state-changing request, and security headers on every response.
+use app::server::auth::{self, Session};
+use app::server::{db, AppState};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use std::net::SocketAddr;
+
+/// Paths reachable without signing in: sign-in itself, setup, health, static assets.
+pub fn is_public(path: &str) -> bool {
+    matches!(path, "/health" | "/login" | "/setup" | "/auth/login" | "/auth/setup" | "/favicon.ico")
+        || path.starts_with("/pkg/")
+}
+
+/// Percent-encodes a path and query for use as the `next` parameter.
+pub fn encode_component(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub fn client_addr(req: &Request) -> String {
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(a)| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// A state-changing request must come from a page of this site: when the browser says
+/// where it comes from (Origin, else Sec-Fetch-Site), it must be this host.
+fn same_origin(req: &Request) -> bool {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return true;
+    }
+    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok());
+    if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        let authority = origin.split_once("://").map(|(_, rest)| rest);
+        return matches!((authority, host), (Some(a), Some(h)) if a.eq_ignore_ascii_case(h));
+    }
+    match req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        Some(site) => site == "same-origin" || site == "none",
+        None => true,
+    }
+}
+
+pub async fn require_session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    if !same_origin(&req) {
+        tracing::warn!(path = req.uri().path(), "refused a cross-origin request");
+        return (StatusCode::FORBIDDEN, "cross-origin request refused").into_response();
+    }
+    let path = req.uri().path().to_owned();
+    if is_public(&path) {
+        return next.run(req).await;
+    }
+    let session = match auth::session_token(req.headers()) {
+        Some(token) => {
+            let token_hash = auth::token_hash(token);
+            match db::sessions::lookup(&state.db, &token_hash, &state.settings).await {
+                Ok(Some(user)) => Some(Session { token_hash, user, client_addr: client_addr(&req) }),
+                Ok(None) => None,
+                Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response(),
+            }
+        }
+        None => None,
+    };
+    match session {
+        Some(session) => {
+            req.extensions_mut().insert(session);
+            next.run(req).await
+        }
+        None if path.starts_with("/api/") => (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
+        None if *req.method() == Method::GET || *req.method() == Method::HEAD => {
+            let wanted = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            let target = if wanted == "/" { "/login".to_owned() } else { format!("/login?next={}", encode_component(wanted)) };
+            Redirect::to(&target).into_response()
+        }
+        None => Redirect::to("/login").into_response(),
+    }
+}
+
+/// Headers every response carries, the same on every route.
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let is_asset = req.uri().path().starts_with("/pkg/");
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors 'none'"));
+    if !is_asset {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.settings.secure_cookies {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
+    res
+}
