@@ -1,10 +1,10 @@
 //! Sign-in, sign-out and first-run setup as plain form posts (no JavaScript needed).
 use app::model::user::{check_password, parse_username, Role};
 use app::server::{auth, db, AppState};
+use axum::extract::FromRequest;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::extract::FromRequest;
 use axum::Form;
 use serde::Deserialize;
 
@@ -28,14 +28,36 @@ fn safe_next(next: &str) -> &str {
 }
 
 /// Starts a session for `user_id` and redirects to `to` with the cookie set.
-async fn start_session(state: &AppState, headers: &HeaderMap, addr: &str, user_id: i64, to: &str) -> Response {
+async fn start_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    addr: &str,
+    user_id: i64,
+    to: &str,
+) -> Response {
     let token = auth::new_token();
-    let agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if let Err(e) = db::sessions::create(&state.db, &auth::token_hash(&token), user_id, &state.settings, addr, agent).await {
+    let agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if let Err(e) = db::sessions::create(
+        &state.db,
+        &auth::token_hash(&token),
+        user_id,
+        &state.settings,
+        addr,
+        agent,
+    )
+    .await
+    {
         tracing::error!("creating a session failed: {e}");
         return Redirect::to("/login?error=internal").into_response();
     }
-    let cookie = auth::session_cookie(&token, state.settings.session_max_secs, state.settings.secure_cookies);
+    let cookie = auth::session_cookie(
+        &token,
+        state.settings.session_max_secs,
+        state.settings.secure_cookies,
+    );
     ([(header::SET_COOKIE, cookie)], Redirect::to(to)).into_response()
 }
 
@@ -75,7 +97,11 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
         }
     }
     let cookie = auth::session_cookie("", 0, state.settings.secure_cookies);
-    ([(header::SET_COOKIE, cookie)], Redirect::to("/login?notice=signed-out")).into_response()
+    (
+        [(header::SET_COOKIE, cookie)],
+        Redirect::to("/login?notice=signed-out"),
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -93,14 +119,20 @@ pub async fn setup(State(state): State<AppState>, req: Request) -> Response {
         return Redirect::to("/setup?error=token").into_response();
     };
     let back = |code: &str| {
-        Redirect::to(&format!("/setup?error={code}&username={}", encode_component(form.username.trim()))).into_response()
+        Redirect::to(&format!(
+            "/setup?error={code}&username={}",
+            encode_component(form.username.trim())
+        ))
+        .into_response()
     };
     match db::users::count(&state.db).await {
         Ok(0) => {}
         Ok(_) => return Redirect::to("/setup?error=done").into_response(),
         Err(_) => return back("internal"),
     }
-    let Ok(username) = parse_username(&form.username) else { return back("username") };
+    let Ok(username) = parse_username(&form.username) else {
+        return back("username");
+    };
     if check_password(&form.password).is_err() {
         return back("password");
     }

@@ -10,7 +10,11 @@ use std::path::PathBuf;
 use crate::config;
 
 #[derive(Parser, Debug)]
-#[command(name = "owlery", version, about = "The console for co-admins of a small self-hosted cluster")]
+#[command(
+    name = "owlery",
+    version,
+    about = "The console for co-admins of a small self-hosted cluster"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -75,7 +79,10 @@ pub fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("OWLERY_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .init();
 }
 
 async fn open(data: &DataDir) -> anyhow::Result<sqlx::SqlitePool> {
@@ -85,7 +92,12 @@ async fn open(data: &DataDir) -> anyhow::Result<sqlx::SqlitePool> {
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { bind, site, https, data } => {
+        Command::Serve {
+            bind,
+            site,
+            https,
+            data,
+        } => {
             let pool = open(&data).await?;
             let settings = app::server::state::Settings {
                 secure_cookies: https,
@@ -100,7 +112,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             crate::startup::serve(state, bind).await
         }
         Command::User {
-            command: UserCommand::Add { name, role, password_stdin, data },
+            command:
+                UserCommand::Add {
+                    name,
+                    role,
+                    password_stdin,
+                    data,
+                },
         } => {
             let username = parse_username(&name).map_err(|e| anyhow::anyhow!("username: {e}"))?;
             let role = Role::parse(&role).map_err(|e| anyhow::anyhow!("--role: {e}"))?;
@@ -108,26 +126,37 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 bail!("give the password on standard input with --password-stdin");
             }
             let mut password = String::new();
-            std::io::stdin().read_to_string(&mut password).context("reading the password")?;
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("reading the password")?;
             let password = password.lines().next().unwrap_or_default().to_owned();
             check_password(&password).map_err(|e| anyhow::anyhow!("password: {e}"))?;
             let pool = open(&data).await?;
-            let hash = auth::hash_password(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let hash = auth::hash_password(password)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             db::users::create(&pool, &username, &hash, role)
                 .await
-                .map_err(|e| anyhow::anyhow!("{}", e.field_message("username").unwrap_or_else(|| e.to_string())))?;
+                .map_err(|e| {
+                    anyhow::anyhow!("{}", e.field_message("username").unwrap_or_else(|| e.to_string()))
+                })?;
             println!("added {username} ({role})");
             Ok(())
         }
         Command::Demo { data } => {
             let pool = open(&data).await?;
-            let added = demo::load(&pool).await.map_err(|e| anyhow::anyhow!("loading the demo: {e}"))?;
+            let added = demo::load(&pool)
+                .await
+                .map_err(|e| anyhow::anyhow!("loading the demo: {e}"))?;
             println!("demo: {added} hosts added (the reference cluster: iris, hermes, hedwig, becblanche)");
             Ok(())
         }
         Command::Migrate { data } => {
             open(&data).await?;
-            println!("database {} is up to date", config::database_path(&data.path).display());
+            println!(
+                "database {} is up to date",
+                config::database_path(&data.path).display()
+            );
             Ok(())
         }
     }

@@ -10,15 +10,19 @@ use std::net::SocketAddr;
 
 /// Paths reachable without signing in: sign-in itself, setup, health, static assets.
 pub fn is_public(path: &str) -> bool {
-    matches!(path, "/health" | "/login" | "/setup" | "/auth/login" | "/auth/setup" | "/favicon.ico")
-        || path.starts_with("/pkg/")
+    matches!(
+        path,
+        "/health" | "/login" | "/setup" | "/auth/login" | "/auth/setup" | "/favicon.ico" | "/favicon.svg"
+    ) || path.starts_with("/pkg/")
 }
 
 /// Percent-encodes a path and query for use as the `next` parameter.
 pub fn encode_component(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -61,7 +65,11 @@ pub async fn require_session(State(state): State<AppState>, mut req: Request, ne
         Some(token) => {
             let token_hash = auth::token_hash(token);
             match db::sessions::lookup(&state.db, &token_hash, &state.settings).await {
-                Ok(Some(user)) => Some(Session { token_hash, user, client_addr: client_addr(&req) }),
+                Ok(Some(user)) => Some(Session {
+                    token_hash,
+                    user,
+                    client_addr: client_addr(&req),
+                }),
                 Ok(None) => None,
                 Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response(),
             }
@@ -76,7 +84,11 @@ pub async fn require_session(State(state): State<AppState>, mut req: Request, ne
         None if path.starts_with("/api/") => (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
         None if *req.method() == Method::GET || *req.method() == Method::HEAD => {
             let wanted = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
-            let target = if wanted == "/" { "/login".to_owned() } else { format!("/login?next={}", encode_component(wanted)) };
+            let target = if wanted == "/" {
+                "/login".to_owned()
+            } else {
+                format!("/login?next={}", encode_component(wanted))
+            };
             Redirect::to(&target).into_response()
         }
         None => Redirect::to("/login").into_response(),
@@ -88,15 +100,24 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     let is_asset = req.uri().path().starts_with("/pkg/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors 'none'"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("frame-ancestors 'none'"),
+    );
     if !is_asset {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if state.settings.secure_cookies {
-        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
     }
     res
 }

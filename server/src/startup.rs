@@ -33,18 +33,19 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/setup", post(auth_routes::setup))
         .route("/auth/logout", post(auth_routes::logout))
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(context.clone()),
-            {
-                let options = state.leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
+        .leptos_routes_with_context(&state, routes, move || provide_context(context.clone()), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::require_session))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::require_session,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::security_headers,
+        ))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
@@ -55,16 +56,24 @@ async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> impl In
 
 /// Liveness for monitors and load balancers: no session needed, no details leaked.
 async fn health(State(state): State<AppState>) -> Response {
-    let database = sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&state.db).await.is_ok();
+    let database = sqlx::query_scalar::<_, i64>("SELECT 1")
+        .fetch_one(&state.db)
+        .await
+        .is_ok();
     let status = if database { "ok" } else { "degraded" };
     let code = if database { 200 } else { 503 };
-    let body = Json(serde_json::json!({ "status": status, "database": database, "version": env!("CARGO_PKG_VERSION") }));
+    let body = Json(
+        serde_json::json!({ "status": status, "database": database, "version": env!("CARGO_PKG_VERSION") }),
+    );
     (axum::http::StatusCode::from_u16(code).unwrap_or_default(), body).into_response()
 }
 
-/// Opens the first-run setup when no user exists: the one-time token goes to the log.
-pub async fn open_setup_if_needed(state: &AppState) -> anyhow::Result<()> {
-    let users = db::users::count(&state.db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+/// Opens the first-run setup when no user exists: the one-time token goes to the log
+/// (and is returned).
+pub async fn open_setup_if_needed(state: &AppState) -> anyhow::Result<Option<String>> {
+    let users = db::users::count(&state.db)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     if users == 0 {
         let token = auth::new_token();
         state.setup.open(token.clone());
@@ -72,8 +81,9 @@ pub async fn open_setup_if_needed(state: &AppState) -> anyhow::Result<()> {
             "no users yet: open /setup and enter the one-time token {token} \
              (or run `owlery user add NAME --role admin --password-stdin`)"
         );
+        return Ok(Some(token));
     }
-    Ok(())
+    Ok(None)
 }
 
 pub async fn serve(state: AppState, bind: SocketAddr) -> anyhow::Result<()> {
@@ -89,12 +99,17 @@ pub async fn serve(state: AppState, bind: SocketAddr) -> anyhow::Result<()> {
             }
         }
     });
-    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("binding {bind}"))?;
-    tracing::info!("Owlery listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+    let listener = tokio::net::TcpListener::bind(bind)
         .await
-        .context("serving HTTP")
+        .with_context(|| format!("binding {bind}"))?;
+    tracing::info!("Owlery listening on http://{}", listener.local_addr()?);
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving HTTP")
 }
 
 async fn shutdown_signal() {

@@ -37,7 +37,11 @@ pub async fn get_host(name: String) -> Result<HostPage, AppError> {
     let pool = app_state()?.db;
     let host = db::hosts::get(&mut *pool.acquire().await?, &name).await?;
     let history = db::audit::for_object(&pool, "host", host.id, 50).await?;
-    Ok(HostPage { host, history, now: db::now() })
+    Ok(HostPage {
+        host,
+        history,
+        now: db::now(),
+    })
 }
 
 /// The form for a new host (`name` None) or an edit; a failed plain-form post wins.
@@ -47,10 +51,15 @@ pub async fn get_host_form(name: Option<String>) -> Result<HostFormData, AppErro
     use crate::server::{auth, db, forms, state::app_state};
     auth::require(Role::Admin)?;
     if let Some((input, error)) = forms::take::<HostInput>("host").await {
-        return Ok(HostFormData { input, error: Some(error) });
+        return Ok(HostFormData {
+            input,
+            error: Some(error),
+        });
     }
     let input = match name {
-        Some(name) => HostInput::from_host(&db::hosts::get(&mut *app_state()?.db.acquire().await?, &name).await?),
+        Some(name) => {
+            HostInput::from_host(&db::hosts::get(&mut *app_state()?.db.acquire().await?, &name).await?)
+        }
         None => HostInput::blank(),
     };
     Ok(HostFormData { input, error: None })

@@ -8,11 +8,17 @@ use crate::model::AppError;
 pub fn ErrorBox(error: AppError) -> impl IntoView {
     set_status(error.status_code());
     let (title, hint) = match &error {
-        AppError::NotFound => ("Not found", "It may have been renamed or deleted. Go back to the list."),
+        AppError::NotFound => (
+            "Not found",
+            "It may have been renamed or deleted. Go back to the list.",
+        ),
         AppError::Forbidden => ("Not allowed", "Your role does not allow this. Ask an admin."),
         AppError::Unauthorized => ("Signed out", "Your session ended. Sign in again."),
         AppError::Conflict(_) => ("Changed meanwhile", "Reload the page to see the latest version."),
-        _ => ("Something went wrong", "Try again; if it keeps failing, the server log has the details."),
+        _ => (
+            "Something went wrong",
+            "Try again; if it keeps failing, the server log has the details.",
+        ),
     };
     view! {
         <section class="error-box" role="alert">

@@ -69,7 +69,10 @@ mod tests {
 
     #[test]
     fn dns_names_accept_dots_and_a_trailing_root() {
-        assert_eq!(parse_dns_name("media.social.example."), Ok("media.social.example".into()));
+        assert_eq!(
+            parse_dns_name("media.social.example."),
+            Ok("media.social.example".into())
+        );
         assert!(parse_dns_name("a..b").is_err());
     }
 

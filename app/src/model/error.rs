@@ -111,9 +111,7 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(m) | ServerFnErrorErr::Deserialization(m) => {
-                Self::BadRequest(m)
-            }
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::Deserialization(m) => Self::BadRequest(m),
             ServerFnErrorErr::MissingArg(m) => Self::BadRequest(format!("missing {m}")),
             ServerFnErrorErr::Request(_) => Self::Offline,
             _ => Self::Internal,

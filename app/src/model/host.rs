@@ -122,8 +122,8 @@ impl HostInput {
         let notes = e.check("notes", max_len(&self.notes, 4000));
         let version = e.check("version", parse_version(&self.version));
         match (
-            name, provider, plan, arch, vcpus, ram_mib, disk_gb, ipv4, ipv6, mesh_addr, ssh_host,
-            ssh_port, ssh_user, tags, notes, version,
+            name, provider, plan, arch, vcpus, ram_mib, disk_gb, ipv4, ipv6, mesh_addr, ssh_host, ssh_port,
+            ssh_user, tags, notes, version,
         ) {
             (
                 Some(name),
@@ -198,7 +198,10 @@ fn required_text(s: &str, max: usize) -> Result<String, String> {
 fn max_len(s: &str, max: usize) -> Result<String, String> {
     if s.chars().count() > max {
         Err(format!("use at most {max} characters"))
-    } else if s.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    } else if s
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         Err("control characters are not allowed".into())
     } else {
         Ok(s.trim().to_owned())

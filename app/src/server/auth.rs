@@ -38,7 +38,8 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 /// Checks a password against a stored hash. With no hash (unknown user) it still does
 /// the same work, so the response time does not tell whether the user exists.
 pub async fn verify_password(password: String, hash: Option<String>) -> bool {
-    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1Vd3cMbIv5AkPaWSEJ3YHY9iIf0T4lTMzJGFQOMU0sE";
+    const DUMMY: &str =
+        "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1Vd3cMbIv5AkPaWSEJ3YHY9iIf0T4lTMzJGFQOMU0sE";
     let known = hash.is_some();
     let hash = hash.unwrap_or_else(|| DUMMY.to_owned());
     tokio::task::spawn_blocking(move || {
@@ -93,7 +94,7 @@ pub fn session_token(headers: &http::HeaderMap) -> Option<&str> {
 pub fn current_session() -> Result<Session, AppError> {
     leptos::prelude::use_context::<Parts>()
         .and_then(|parts| parts.extensions.get::<Session>().cloned())
-        .ok_or(AppError::Unauthorized)
+        .ok_or_else(|| with_status(AppError::Unauthorized))
 }
 
 /// The current session if its role is at least `role`.
@@ -102,8 +103,22 @@ pub fn require(role: Role) -> Result<Session, AppError> {
     if session.user.can(role) {
         Ok(session)
     } else {
-        Err(AppError::Forbidden)
+        Err(with_status(AppError::Forbidden))
     }
+}
+
+/// Gives the response of the running server function the error's status code (a plain
+/// form post keeps the redirect back to its page instead).
+pub fn with_status(error: AppError) -> AppError {
+    if !is_plain_form_post() {
+        if let (Some(options), Ok(code)) = (
+            leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+            http::StatusCode::from_u16(error.status_code()),
+        ) {
+            options.set_status(code);
+        }
+    }
+    error
 }
 
 /// True when a browser without JavaScript posted a form (so it will follow a redirect).
@@ -140,7 +155,10 @@ mod tests {
     #[test]
     fn the_token_is_found_among_other_cookies() {
         let mut h = http::HeaderMap::new();
-        h.insert(http::header::COOKIE, "a=1; owlery_session=tok; b=2".parse().unwrap());
+        h.insert(
+            http::header::COOKIE,
+            "a=1; owlery_session=tok; b=2".parse().unwrap(),
+        );
         assert_eq!(session_token(&h), Some("tok"));
     }
 }

@@ -89,7 +89,11 @@ mod tests {
         let hosts = db::hosts::list(&pool, &HostQuery::default()).await.unwrap();
         let names: Vec<&str> = hosts.iter().map(|h| h.name.as_str()).collect();
         assert_eq!(names, vec!["becblanche", "hedwig", "hermes", "iris"]);
-        let ipv6_only: Vec<&str> = hosts.iter().filter(|h| h.ipv4.is_none()).map(|h| h.name.as_str()).collect();
+        let ipv6_only: Vec<&str> = hosts
+            .iter()
+            .filter(|h| h.ipv4.is_none())
+            .map(|h| h.name.as_str())
+            .collect();
         assert_eq!(ipv6_only, vec!["becblanche", "hedwig"]);
     }
 }

@@ -21,6 +21,5 @@ pub fn internal(context: &str, e: impl std::fmt::Display) -> AppError {
 
 /// True when the database refused a row because a UNIQUE constraint already holds it.
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
-    e.as_database_error()
-        .is_some_and(|d| d.is_unique_violation())
+    e.as_database_error().is_some_and(|d| d.is_unique_violation())
 }

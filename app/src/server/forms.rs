@@ -20,7 +20,7 @@ struct Flash<T> {
 /// the error for the server function to return. Never put secrets in `input`.
 pub async fn failed<T: Serialize>(form: &str, input: &T, error: AppError) -> AppError {
     if !auth::is_plain_form_post() {
-        return error;
+        return auth::with_status(error);
     }
     let (Ok(state), Ok(session)) = (app_state(), auth::current_session()) else {
         return error;

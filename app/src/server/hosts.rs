@@ -11,7 +11,14 @@ pub async fn create(pool: &SqlitePool, actor: &Actor, draft: &HostDraft) -> Resu
     let mut tx = pool.begin().await?;
     let host = db::hosts::insert(&mut tx, draft).await?;
     let changes = diff_fields(&blank_fields(&host), &host.fields());
-    db::audit::record(&mut tx, actor, "create", (KIND, Some(host.id), &host.name), &changes).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "create",
+        (KIND, Some(host.id), &host.name),
+        &changes,
+    )
+    .await?;
     tx.commit().await?;
     Ok(host)
 }
@@ -26,7 +33,14 @@ pub async fn update(
     let (before, after) = db::hosts::update(&mut tx, current_name, draft).await?;
     let changes = diff_fields(&before.fields(), &after.fields());
     if !changes.is_empty() {
-        db::audit::record(&mut tx, actor, "update", (KIND, Some(after.id), &after.name), &changes).await?;
+        db::audit::record(
+            &mut tx,
+            actor,
+            "update",
+            (KIND, Some(after.id), &after.name),
+            &changes,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(after)
@@ -36,14 +50,24 @@ pub async fn delete(pool: &SqlitePool, actor: &Actor, name: &str, version: i64) 
     let mut tx = pool.begin().await?;
     let before = db::hosts::delete(&mut tx, name, version).await?;
     let changes = diff_fields(&before.fields(), &blank_fields(&before));
-    db::audit::record(&mut tx, actor, "delete", (KIND, Some(before.id), &before.name), &changes).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "delete",
+        (KIND, Some(before.id), &before.name),
+        &changes,
+    )
+    .await?;
     tx.commit().await?;
     Ok(before)
 }
 
 /// The same fields, all empty: the "before" of a creation and the "after" of a deletion.
 fn blank_fields(host: &Host) -> Vec<(&'static str, String)> {
-    host.fields().into_iter().map(|(f, _)| (f, String::new())).collect()
+    host.fields()
+        .into_iter()
+        .map(|(f, _)| (f, String::new()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -69,13 +93,20 @@ mod tests {
         let (pool, _dir) = test_pool().await;
         let actor = Actor::cli("test");
         create(&pool, &actor, &draft()).await.unwrap();
-        let edit = HostDraft { version: Some(1), plan: "ARM64-2GB".into(), ..draft() };
+        let edit = HostDraft {
+            version: Some(1),
+            plan: "ARM64-2GB".into(),
+            ..draft()
+        };
         update(&pool, &actor, "hedwig", &edit).await.unwrap();
         delete(&pool, &actor, "hedwig", 2).await.unwrap();
         let log = db::audit::latest(&pool, 10).await.unwrap();
         let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
         assert_eq!(actions, vec!["delete", "update", "create"]);
-        assert_eq!(log[1].changes, vec![("plan".into(), "Start1-XS".into(), "ARM64-2GB".into())]);
+        assert_eq!(
+            log[1].changes,
+            vec![("plan".into(), "Start1-XS".into(), "ARM64-2GB".into())]
+        );
     }
 
     #[tokio::test]
@@ -83,7 +114,10 @@ mod tests {
         let (pool, _dir) = test_pool().await;
         let actor = Actor::cli("test");
         create(&pool, &actor, &draft()).await.unwrap();
-        let stale = HostDraft { version: Some(7), ..draft() };
+        let stale = HostDraft {
+            version: Some(7),
+            ..draft()
+        };
         assert!(update(&pool, &actor, "hedwig", &stale).await.is_err());
         assert_eq!(db::audit::latest(&pool, 10).await.unwrap().len(), 1);
     }

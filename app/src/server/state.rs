@@ -47,10 +47,6 @@ impl SetupGate {
         }
     }
 
-    pub fn is_open(&self) -> bool {
-        self.0.lock().map(|slot| slot.is_some()).unwrap_or(false)
-    }
-
     /// Takes the token if `offered` matches it; a token works once.
     pub fn redeem(&self, offered: &str) -> bool {
         let Ok(mut slot) = self.0.lock() else {

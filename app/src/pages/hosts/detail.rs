@@ -36,7 +36,11 @@ pub fn HostDetail() -> impl IntoView {
 
 #[component]
 fn HostView(page: HostPage) -> impl IntoView {
-    let HostPage { host: h, history, now } = page;
+    let HostPage {
+        host: h,
+        history,
+        now,
+    } = page;
     let edit = format!("/hosts/{}/edit", h.name);
     let delete = format!("/hosts/{}/delete", h.name);
     let ssh = h.ssh_endpoint();

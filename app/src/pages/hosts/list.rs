@@ -91,7 +91,11 @@ fn HostTable(hosts: Vec<Host>, query: HostQuery) -> impl IntoView {
         .map(|(key, label)| {
             let active = query.sort == *key;
             let desc = active && !query.desc;
-            let href = format!("?q={}&sort={key}&desc={}", encode(&query.q), if desc { 1 } else { 0 });
+            let href = format!(
+                "?q={}&sort={key}&desc={}",
+                encode(&query.q),
+                if desc { 1 } else { 0 }
+            );
             let sort = match (active, query.desc) {
                 (false, _) => "none",
                 (true, false) => "ascending",

@@ -31,7 +31,12 @@ struct HostRow {
 
 impl From<HostRow> for Host {
     fn from(r: HostRow) -> Self {
-        let mut tags: Vec<String> = r.tags.split(' ').filter(|t| !t.is_empty()).map(str::to_owned).collect();
+        let mut tags: Vec<String> = r
+            .tags
+            .split(' ')
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect();
         tags.sort();
         Host {
             id: r.id,
@@ -148,7 +153,13 @@ pub async fn insert(conn: &mut SqliteConnection, d: &HostDraft) -> Result<Host, 
     .bind(now)
     .fetch_one(&mut *conn)
     .await
-    .map_err(|e| if is_unique_violation(&e) { name_taken(d.name.as_str()) } else { e.into() })?;
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            name_taken(d.name.as_str())
+        } else {
+            e.into()
+        }
+    })?;
     write_tags(conn, id, &d.tags).await?;
     get(conn, d.name.as_str()).await
 }
@@ -192,9 +203,17 @@ pub async fn update(
     .bind(before.version)
     .execute(&mut *conn)
     .await
-    .map_err(|e| if is_unique_violation(&e) { name_taken(d.name.as_str()) } else { e.into() })?;
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            name_taken(d.name.as_str())
+        } else {
+            e.into()
+        }
+    })?;
     if done.rows_affected() != 1 {
-        return Err(AppError::Conflict(format!("{current_name} changed while saving; reload and try again")));
+        return Err(AppError::Conflict(format!(
+            "{current_name} changed while saving; reload and try again"
+        )));
     }
     write_tags(conn, before.id, &d.tags).await?;
     let after = get(conn, d.name.as_str()).await?;
@@ -270,9 +289,17 @@ mod tests {
         let (pool, _dir) = test_pool().await;
         let mut conn = pool.acquire().await.unwrap();
         insert(&mut conn, &draft("hermes")).await.unwrap();
-        let first = HostDraft { version: Some(1), plan: "ARM64-2GB".into(), ..draft("hermes") };
+        let first = HostDraft {
+            version: Some(1),
+            plan: "ARM64-2GB".into(),
+            ..draft("hermes")
+        };
         update(&mut conn, "hermes", &first).await.unwrap();
-        let second = HostDraft { version: Some(1), plan: "GP1-XS".into(), ..draft("hermes") };
+        let second = HostDraft {
+            version: Some(1),
+            plan: "GP1-XS".into(),
+            ..draft("hermes")
+        };
         let err = update(&mut conn, "hermes", &second).await.unwrap_err();
         assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
         assert_eq!(get(&mut conn, "hermes").await.unwrap().plan, "ARM64-2GB");
@@ -286,11 +313,20 @@ mod tests {
         let mut db = draft("becblanche");
         db.tags = vec!["db".into()];
         insert(&mut conn, &db).await.unwrap();
-        let q = |q: &str| HostQuery { q: q.into(), ..HostQuery::default() };
+        let q = |q: &str| HostQuery {
+            q: q.into(),
+            ..HostQuery::default()
+        };
         let names = |hs: Vec<Host>| hs.into_iter().map(|h| h.name).collect::<Vec<_>>();
         assert_eq!(names(list(&pool, &q("mail")).await.unwrap()), vec!["hermes"]);
-        assert_eq!(names(list(&pool, &q("")).await.unwrap()), vec!["becblanche", "hermes"]);
+        assert_eq!(
+            names(list(&pool, &q("")).await.unwrap()),
+            vec!["becblanche", "hermes"]
+        );
         let by_name_desc = HostQuery { desc: true, ..q("") };
-        assert_eq!(names(list(&pool, &by_name_desc).await.unwrap()), vec!["hermes", "becblanche"]);
+        assert_eq!(
+            names(list(&pool, &by_name_desc).await.unwrap()),
+            vec!["hermes", "becblanche"]
+        );
     }
 }

@@ -58,8 +58,7 @@ pub async fn lookup(
     .fetch_optional(pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    if now - row.last_seen_at > settings.session_idle_secs
-        || now - row.created_at > settings.session_max_secs
+    if now - row.last_seen_at > settings.session_idle_secs || now - row.created_at > settings.session_max_secs
     {
         delete(pool, token_hash).await?;
         return Ok(None);
@@ -71,8 +70,8 @@ pub async fn lookup(
             .execute(pool)
             .await?;
     }
-    let role = Role::parse(&row.role)
-        .map_err(|e| crate::server::error::internal("bad role in users table", e))?;
+    let role =
+        Role::parse(&row.role).map_err(|e| crate::server::error::internal("bad role in users table", e))?;
     Ok(Some(CurrentUser {
         id: row.user_id,
         username: row.username,
@@ -109,11 +108,10 @@ pub async fn set_flash(pool: &SqlitePool, token_hash: &[u8], json: &str) -> Resu
 /// Returns and clears the session's flash.
 pub async fn take_flash(pool: &SqlitePool, token_hash: &[u8]) -> Result<Option<String>, AppError> {
     let mut tx = pool.begin().await?;
-    let flash: Option<Option<String>> =
-        sqlx::query_scalar("SELECT flash FROM sessions WHERE token_hash = ?")
-            .bind(token_hash)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let flash: Option<Option<String>> = sqlx::query_scalar("SELECT flash FROM sessions WHERE token_hash = ?")
+        .bind(token_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
     let flash = flash.flatten();
     if flash.is_some() {
         sqlx::query("UPDATE sessions SET flash = NULL WHERE token_hash = ?")
@@ -135,7 +133,9 @@ mod tests {
         let (pool, _dir) = test_pool().await;
         let settings = Settings::default();
         let user = users::create(&pool, "bob", "h", Role::Operator).await.unwrap();
-        create(&pool, b"t1", user.id, &settings, "127.0.0.1", "test").await.unwrap();
+        create(&pool, b"t1", user.id, &settings, "127.0.0.1", "test")
+            .await
+            .unwrap();
         let found = lookup(&pool, b"t1", &settings).await.unwrap();
         assert_eq!(found.map(|u| u.username), Some("bob".into()));
         delete(&pool, b"t1").await.unwrap();

@@ -27,7 +27,9 @@ fn role_of(s: &str) -> Result<Role, AppError> {
 }
 
 pub async fn count(pool: &SqlitePool) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(pool).await?)
+    Ok(sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(pool)
+        .await?)
 }
 
 pub async fn create(
@@ -59,16 +61,12 @@ pub async fn create(
     })
 }
 
-pub async fn find_credentials(
-    pool: &SqlitePool,
-    username: &str,
-) -> Result<Option<Credentials>, AppError> {
-    let row: Option<UserRow> = sqlx::query_as(
-        "SELECT id, username, role, password_hash, disabled FROM users WHERE username = ?",
-    )
-    .bind(username)
-    .fetch_optional(pool)
-    .await?;
+pub async fn find_credentials(pool: &SqlitePool, username: &str) -> Result<Option<Credentials>, AppError> {
+    let row: Option<UserRow> =
+        sqlx::query_as("SELECT id, username, role, password_hash, disabled FROM users WHERE username = ?")
+            .bind(username)
+            .fetch_optional(pool)
+            .await?;
     row.map(|r| {
         Ok(Credentials {
             user: CurrentUser {

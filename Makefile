@@ -1,0 +1,56 @@
+# Owlery: `make run` serves the console, `make test` checks everything.
+# Both install what is missing first (.ci/bootstrap), so they work on a fresh machine.
+SHELL := /bin/bash
+export PATH := $(CURDIR)/.tools/bin:$(HOME)/.cargo/bin:$(PATH)
+
+BIND ?= 127.0.0.1:3000
+DATA ?= ./data
+E2E_DIR := target/e2e
+E2E_BIND := 127.0.0.1:3917
+WASM := --no-default-features --features hydrate --target wasm32-unknown-unknown
+
+.PHONY: run build bootstrap test lint fmt-check clippy unit e2e bench demo clean
+
+run: build
+	./target/release/owlery serve --bind $(BIND) --data $(DATA) --site target/site
+
+demo: build
+	./target/release/owlery demo --data $(DATA)
+
+bootstrap:
+	.ci/bootstrap build
+
+build: bootstrap
+	cargo leptos build --release
+
+test: 
+	.ci/bootstrap test
+	$(MAKE) --no-print-directory lint unit e2e
+
+lint: fmt-check clippy
+
+fmt-check:
+	cargo fmt --all -- --check
+
+# The server side and the wasm side are linted separately: building both features at
+# once would unify them.
+clippy:
+	cargo clippy -p app --features ssr --all-targets -- -D warnings
+	cargo clippy -p server --all-targets -- -D warnings
+	cargo clippy -p app $(WASM) -- -D warnings
+
+unit:
+	cargo test -p app --features ssr
+	cargo test -p server
+
+e2e: build
+	rm -rf $(E2E_DIR) && mkdir -p $(E2E_DIR)
+	echo "$${E2E_PASSWORD:-e2e admin password}" | ./target/release/owlery user add e2e-admin --role admin --password-stdin --data $(E2E_DIR)/data
+	cd end2end && OWLERY_E2E_BIND=$(E2E_BIND) OWLERY_E2E_DATA=../$(E2E_DIR)/data npx playwright test
+
+bench: build
+	.ci/bench
+
+clean:
+	cargo clean
+	rm -rf $(E2E_DIR)

@@ -1,0 +1,156 @@
+//! A real Owlery server on a free port with its own fresh database, and a client for it.
+#![allow(dead_code)]
+use app::model::user::Role;
+use app::server::state::Settings;
+use app::server::{auth, db, AppState};
+use reqwest::{redirect, Client, StatusCode};
+use sqlx::SqlitePool;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub const PASSWORD: &str = "a long test password";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub pool: SqlitePool,
+    pub state: AppState,
+    pub client: Client,
+    _dir: tempfile::TempDir,
+}
+
+/// A client that keeps cookies and does not follow redirects, so tests see them.
+pub fn client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(redirect::Policy::none())
+        .build()
+        .expect("http client")
+}
+
+pub async fn spawn() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pool = db::open(&dir.path().join("owlery.db")).await.expect("database");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("local addr");
+    let state = AppState {
+        leptos_options: server::config::leptos_options(dir.path(), addr),
+        db: pool.clone(),
+        settings: Arc::new(Settings::default()),
+        setup: Default::default(),
+    };
+    let router = server::startup::router(state.clone());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .expect("serve");
+    });
+    TestApp {
+        addr,
+        pool,
+        state,
+        client: client(),
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub async fn add_user(&self, name: &str, role: Role) {
+        let hash = auth::hash_password(PASSWORD.into()).await.expect("hash");
+        db::users::create(&self.pool, name, &hash, role)
+            .await
+            .expect("user");
+    }
+
+    /// Creates a user with `role` and signs the test's client in as them.
+    pub async fn sign_in_as(&self, name: &str, role: Role) {
+        self.add_user(name, role).await;
+        let res = self
+            .client
+            .post(self.url("/auth/login"))
+            .form(&[("username", name), ("password", PASSWORD), ("next", "/")])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&res), "/");
+    }
+
+    /// Calls a server function the way a hydrated page does (JSON accepted).
+    pub async fn call(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("server fn call")
+    }
+
+    /// Posts a form the way a browser without JavaScript does.
+    pub async fn post_plain(&self, path: &str, referer: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("referer", self.url(referer))
+            .form(form)
+            .send()
+            .await
+            .expect("form post")
+    }
+
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let res = self.client.get(self.url(path)).send().await.expect("page");
+        let status = res.status();
+        (status, res.text().await.expect("body"))
+    }
+}
+
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A valid host form for a server function taking `host: HostInput`.
+pub fn host_form(name: &str) -> Vec<(String, String)> {
+    [
+        ("name", name),
+        ("provider", "Scaleway"),
+        ("plan", "Start1-XS"),
+        ("arch", "x86_64"),
+        ("vcpus", "1"),
+        ("ram_mib", "1024"),
+        ("disk_gb", "25"),
+        ("ipv4", ""),
+        ("ipv6", "2001:db8::21"),
+        ("mesh_addr", "fd00:6f77::2"),
+        ("ssh_host", "127.0.0.1"),
+        ("ssh_port", "2202"),
+        ("ssh_user", "root"),
+        ("tags", "workers media"),
+        ("notes", ""),
+        ("version", ""),
+    ]
+    .into_iter()
+    .map(|(k, v)| (format!("host[{k}]"), v.to_owned()))
+    .collect()
+}
+
+pub fn as_pairs(form: &[(String, String)]) -> Vec<(&str, &str)> {
+    form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+pub fn with(form: &[(String, String)], key: &str, value: &str) -> Vec<(String, String)> {
+    form.iter()
+        .map(|(k, v)| (k.clone(), if k == key { value.to_owned() } else { v.clone() }))
+        .collect()
+}
