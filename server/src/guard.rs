@@ -78,6 +78,9 @@ pub async fn require_session(State(state): State<AppState>, mut req: Request, ne
     };
     match session {
         Some(session) => {
+            if let Some(refused) = server_fn_refusal(&path, &session) {
+                return refused;
+            }
             req.extensions_mut().insert(session);
             next.run(req).await
         }
@@ -92,6 +95,22 @@ pub async fn require_session(State(state): State<AppState>, mut req: Request, ne
             Redirect::to(&target).into_response()
         }
         None => Redirect::to("/login").into_response(),
+    }
+}
+
+/// Server functions are refused before their arguments are read when the caller's
+/// role is too low, and refused outright when they are missing from the role table.
+fn server_fn_refusal(path: &str, session: &Session) -> Option<Response> {
+    if !path.starts_with("/api/") {
+        return None;
+    }
+    match app::api::required_role(path) {
+        Some(role) if session.user.can(role) => None,
+        Some(_) => Some((StatusCode::FORBIDDEN, "your role does not allow this").into_response()),
+        None => {
+            tracing::error!(path, "server function missing from the role table");
+            Some((StatusCode::FORBIDDEN, "not allowed").into_response())
+        }
     }
 }
 

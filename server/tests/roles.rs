@@ -1,0 +1,142 @@
+//! The role matrix: every server function and every page, tried as anonymous, viewer,
+//! operator and admin. A server function or page missing from the tables below fails.
+mod common;
+
+use app::model::user::Role;
+use app::App;
+use common::spawn;
+use leptos::server_fn::axum::server_fn_paths;
+use reqwest::StatusCode;
+
+/// Server functions by name (the path without its hash suffix) and the least role.
+const SERVER_FNS: &[(&str, Role)] = &[
+    ("get_current_user", Role::Viewer),
+    ("get_dashboard", Role::Viewer),
+    ("list_hosts", Role::Viewer),
+    ("get_host", Role::Viewer),
+    ("get_host_form", Role::Admin),
+    ("create_host", Role::Admin),
+    ("update_host", Role::Admin),
+    ("delete_host", Role::Admin),
+    ("get_delete_host", Role::Admin),
+];
+
+/// Pages (route patterns) and the least role that sees them; None means public.
+const PAGES: &[(&str, Option<Role>)] = &[
+    ("/login", None),
+    ("/setup", None),
+    ("/", Some(Role::Viewer)),
+    ("/hosts", Some(Role::Viewer)),
+    ("/hosts/new", Some(Role::Admin)),
+    ("/hosts/:name", Some(Role::Viewer)),
+    ("/hosts/:name/edit", Some(Role::Admin)),
+    ("/hosts/:name/delete", Some(Role::Admin)),
+];
+
+fn fn_name(path: &str) -> &str {
+    path.trim_start_matches("/api/")
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+}
+
+fn expected_fn_role(path: &str) -> Role {
+    let name = fn_name(path);
+    SERVER_FNS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, r)| *r)
+        .unwrap_or_else(|| panic!("server function {name} is missing from the role matrix"))
+}
+
+#[tokio::test]
+async fn every_server_function_is_refused_below_its_role_and_allowed_from_it() {
+    let app = spawn().await;
+    let mut users = Vec::new();
+    for role in Role::ALL {
+        let client = common::client();
+        app.add_user(role.as_str(), role).await;
+        let res = client
+            .post(app.url("/auth/login"))
+            .form(&[("username", role.as_str()), ("password", common::PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        users.push((role, client));
+    }
+    let paths: Vec<_> = server_fn_paths().collect();
+    assert_eq!(
+        paths.len(),
+        SERVER_FNS.len(),
+        "the matrix and the registered functions differ"
+    );
+    for (path, method) in paths {
+        let needed = expected_fn_role(path);
+        let anonymous = common::client()
+            .request(method.clone(), app.url(path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "anonymous {path}");
+        for (role, client) in &users {
+            let res = client
+                .request(method.clone(), app.url(path))
+                .header("accept", "application/json")
+                .send()
+                .await
+                .unwrap();
+            if *role >= needed {
+                assert!(
+                    !matches!(res.status(), StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN),
+                    "{role} refused {path}: {}",
+                    res.status()
+                );
+            } else {
+                assert_eq!(res.status(), StatusCode::FORBIDDEN, "{role} allowed {path}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_page_is_shown_from_its_role_and_refused_below_it() {
+    let app = spawn().await;
+    app.sign_in_as("seed", Role::Admin).await;
+    let form = common::host_form("x");
+    let res = app
+        .call(
+            <app::api::hosts::CreateHost as leptos::server_fn::ServerFn>::PATH,
+            &common::as_pairs(&form),
+        )
+        .await;
+    assert!(res.status().is_success());
+    let routes = leptos_axum::generate_route_list(App);
+    assert_eq!(routes.len(), PAGES.len(), "the matrix and the route list differ");
+    for role in Role::ALL {
+        let client = common::client();
+        app.add_user(&format!("u-{role}"), role).await;
+        client
+            .post(app.url("/auth/login"))
+            .form(&[
+                ("username", format!("u-{role}").as_str()),
+                ("password", common::PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        for route in &routes {
+            let pattern = route.path().replace("{name}", ":name");
+            let needed = PAGES
+                .iter()
+                .find(|(p, _)| *p == pattern)
+                .unwrap_or_else(|| panic!("page {pattern} is missing from the role matrix"))
+                .1;
+            let path = pattern.replace(":name", "x");
+            let status = client.get(app.url(&path)).send().await.unwrap().status();
+            match needed {
+                None => assert_eq!(status, StatusCode::OK, "{path}"),
+                Some(needed) if role >= needed => assert_eq!(status, StatusCode::OK, "{role} on {path}"),
+                Some(_) => assert_eq!(status, StatusCode::FORBIDDEN, "{role} on {path}"),
+            }
+        }
+    }
+}
