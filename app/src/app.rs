@@ -5,10 +5,16 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::components::layout::Console;
+use crate::pages::account::Account;
+use crate::pages::audit::AuditLog;
 use crate::pages::auth::{Login, Setup};
 use crate::pages::dashboard::Dashboard;
 use crate::pages::hosts::{DeleteHost, EditHost, HostDetail, HostList, NewHost};
 use crate::pages::not_found::NotFound;
+use crate::pages::secrets::{DeleteSecret, NewSecret, SecretDetail, SecretList};
+use crate::pages::settings::Settings;
+use crate::pages::totp::TotpLogin;
+use crate::pages::users::{NewUser, UserDetail, UserList};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -49,6 +55,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=Login ssr=SsrMode::Async/>
                 <Route path=path!("/setup") view=Setup ssr=SsrMode::Async/>
+                <Route path=path!("/login/totp") view=TotpLogin ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=Console ssr=SsrMode::Async>
                     <Route path=path!("") view=Dashboard ssr=SsrMode::Async/>
                     <Route path=path!("hosts") view=HostList ssr=SsrMode::Async/>
@@ -56,6 +63,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("hosts/:name") view=HostDetail ssr=SsrMode::Async/>
                     <Route path=path!("hosts/:name/edit") view=EditHost ssr=SsrMode::Async/>
                     <Route path=path!("hosts/:name/delete") view=DeleteHost ssr=SsrMode::Async/>
+                    <Route path=path!("audit") view=AuditLog ssr=SsrMode::Async/>
+                    <Route path=path!("settings/secrets") view=SecretList ssr=SsrMode::Async/>
+                    <Route path=path!("settings/secrets/new") view=NewSecret ssr=SsrMode::Async/>
+                    <Route path=path!("settings/secrets/:name") view=SecretDetail ssr=SsrMode::Async/>
+                    <Route path=path!("settings/secrets/:name/delete") view=DeleteSecret ssr=SsrMode::Async/>
+                    <Route path=path!("settings") view=Settings ssr=SsrMode::Async/>
+                    <Route path=path!("settings/users") view=UserList ssr=SsrMode::Async/>
+                    <Route path=path!("settings/users/new") view=NewUser ssr=SsrMode::Async/>
+                    <Route path=path!("settings/users/:name") view=UserDetail ssr=SsrMode::Async/>
+                    <Route path=path!("account") view=Account ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,7 +1,7 @@
-//! Subcommands: serve, user add, demo, migrate.
+//! Subcommands: serve, user add, demo, migrate, backup.
 use anyhow::{bail, Context};
 use app::model::user::{check_password, parse_username, Role};
-use app::server::{auth, db, demo, AppState};
+use app::server::{auth, db, demo, secrets, AppState};
 use clap::{Args, Parser, Subcommand};
 use std::io::Read;
 use std::net::SocketAddr;
@@ -40,6 +40,10 @@ pub enum Command {
         /// Owlery is reached over https (behind a TLS proxy): mark cookies Secure, send HSTS.
         #[arg(long, env = "OWLERY_HTTPS")]
         https: bool,
+        /// The master key file (32 bytes, mode 0600) that seals stored secrets; without
+        /// it, `master.key` in the data directory, created on first run.
+        #[arg(long, env = "OWLERY_MASTER_KEY_FILE")]
+        master_key_file: Option<PathBuf>,
         #[command(flatten)]
         data: DataDir,
     },
@@ -55,6 +59,14 @@ pub enum Command {
     },
     /// Create the database if needed and apply pending migrations.
     Migrate {
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// Copy the database to a new file while the server runs (the master key is not in it).
+    Backup {
+        /// The file to create; refused if it exists.
+        #[arg(long)]
+        out: PathBuf,
         #[command(flatten)]
         data: DataDir,
     },
@@ -96,9 +108,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             bind,
             site,
             https,
+            master_key_file,
             data,
         } => {
             let pool = open(&data).await?;
+            let master_key = secrets::master_key_for(&data.path, master_key_file.as_deref(), &pool).await?;
             let settings = app::server::state::Settings {
                 secure_cookies: https,
                 ..Default::default()
@@ -108,6 +122,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 db: pool,
                 settings: std::sync::Arc::new(settings),
                 setup: Default::default(),
+                master_key: std::sync::Arc::new(master_key),
             };
             crate::startup::serve(state, bind).await
         }
@@ -156,6 +171,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!(
                 "database {} is up to date",
                 config::database_path(&data.path).display()
+            );
+            Ok(())
+        }
+        Command::Backup { out, data } => {
+            let size = crate::backup::backup(&config::database_path(&data.path), &out).await?;
+            println!(
+                "backed up the database to {} ({size} bytes); it holds secrets sealed under the \
+                 master key, which is not in it: back up {} (or your OWLERY_MASTER_KEY_FILE) separately",
+                out.display(),
+                secrets::key_file::key_path(&data.path, None).display()
             );
             Ok(())
         }

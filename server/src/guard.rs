@@ -12,7 +12,15 @@ use std::net::SocketAddr;
 pub fn is_public(path: &str) -> bool {
     matches!(
         path,
-        "/health" | "/login" | "/setup" | "/auth/login" | "/auth/setup" | "/favicon.ico" | "/favicon.svg"
+        "/health"
+            | "/login"
+            | "/login/totp"
+            | "/setup"
+            | "/auth/login"
+            | "/auth/totp"
+            | "/auth/setup"
+            | "/favicon.ico"
+            | "/favicon.svg"
     ) || path.starts_with("/pkg/")
 }
 
@@ -81,7 +89,16 @@ pub async fn require_session(State(state): State<AppState>, mut req: Request, ne
             if let Some(refused) = server_fn_refusal(&path, &session) {
                 return refused;
             }
+            if session.user.must_enrol_totp && !allowed_before_enrolment(&path) {
+                return if path.starts_with("/api/") {
+                    (StatusCode::FORBIDDEN, "set up two-factor sign-in first").into_response()
+                } else {
+                    Redirect::to("/account?require=totp#totp").into_response()
+                };
+            }
             req.extensions_mut().insert(session);
+            req.extensions_mut()
+                .insert(app::server::forms::TakenFlashes::default());
             next.run(req).await
         }
         None if path.starts_with("/api/") => (StatusCode::UNAUTHORIZED, "sign in first").into_response(),
@@ -96,6 +113,12 @@ pub async fn require_session(State(state): State<AppState>, mut req: Request, ne
         }
         None => Redirect::to("/login").into_response(),
     }
+}
+
+/// Until a user who must enrol a second factor has done so, only their account page,
+/// the calls it makes, and signing out work.
+fn allowed_before_enrolment(path: &str) -> bool {
+    matches!(path, "/account" | "/auth/logout") || app::api::allowed_before_enrolment(path)
 }
 
 /// Server functions are refused before their arguments are read when the caller's
@@ -114,6 +137,30 @@ fn server_fn_refusal(path: &str, session: &Session) -> Option<Response> {
     }
 }
 
+/// Responses that are not pages (server functions, assets, redirects) run nothing.
+const NON_PAGE_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/// A page's Content-Security-Policy: scripts only from this site or carrying the page's
+/// nonce (the hydration script), wasm allowed to compile, nothing framed or embedded.
+/// Called while a page renders, so the nonce is the one Leptos puts on its scripts.
+pub fn page_csp() {
+    use leptos::prelude::use_context;
+    let (Some(nonce), Some(options)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        options.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 /// Headers every response carries, the same on every route.
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let is_asset = req.uri().path().starts_with("/pkg/");
@@ -125,10 +172,12 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     );
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("frame-ancestors 'none'"),
-    );
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(NON_PAGE_CSP),
+        );
+    }
     if !is_asset {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

@@ -12,16 +12,18 @@ use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRou
 use std::net::SocketAddr;
 use tower_http::compression::CompressionLayer;
 
-use crate::{auth_routes, guard};
+use crate::{audit_export, auth_routes, guard};
 
 /// Routes served by axum itself rather than by the Leptos app, with whether each is
 /// reachable without a session. The guard test walks this list.
-pub const AXUM_ROUTES: [(&str, &str, bool); 5] = [
+pub const AXUM_ROUTES: [(&str, &str, bool); 7] = [
     ("GET", "/health", true),
     ("POST", "/auth/login", true),
+    ("POST", "/auth/totp", true),
     ("POST", "/auth/setup", true),
     ("POST", "/auth/logout", false),
     ("GET", "/api/{*fn_name}", false),
+    ("GET", "/audit.csv", false),
 ];
 
 pub fn router(state: AppState) -> Router {
@@ -31,13 +33,21 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/auth/login", post(auth_routes::login))
         .route("/auth/setup", post(auth_routes::setup))
+        .route("/auth/totp", post(auth_routes::totp))
         .route("/auth/logout", post(auth_routes::logout))
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
+        .route("/audit.csv", get(audit_export::export))
         .leptos_routes_with_context(&state, routes, move || provide_context(context.clone()), {
             let options = state.leptos_options.clone();
-            move || shell(options.clone())
+            move || {
+                guard::page_csp();
+                shell(options.clone())
+            }
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(|options| {
+            guard::page_csp();
+            shell(options)
+        }))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             guard::require_session,

@@ -179,6 +179,53 @@ async fn a_post_from_another_origin_is_refused() {
 }
 
 #[tokio::test]
+async fn a_page_allows_only_its_own_nonced_inline_script() {
+    let app = spawn().await;
+    let res = app.client.get(app.url("/login")).send().await.unwrap();
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap()
+        .to_owned();
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the nonce"
+    );
+    let again = app.client.get(app.url("/login")).send().await.unwrap();
+    assert!(
+        !again.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains(&nonce),
+        "a fresh nonce per page"
+    );
+}
+
+#[tokio::test]
+async fn https_mode_sends_the_same_hsts_header_on_every_route() {
+    let app = common::spawn_with(app::server::state::Settings {
+        secure_cookies: true,
+        ..Default::default()
+    })
+    .await;
+    for path in ["/health", "/login", "/hosts", "/pkg/none.js", "/api/x"] {
+        let res = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(
+            res.headers()["strict-transport-security"],
+            "max-age=31536000",
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn every_response_carries_the_security_headers() {
     let app = spawn().await;
     for path in ["/health", "/login", "/hosts"] {
@@ -192,4 +239,65 @@ async fn every_response_carries_the_security_headers() {
             .contains("frame-ancestors 'none'"));
         assert_eq!(h["referrer-policy"], "same-origin", "{path}");
     }
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_with_the_same_message_for_unknown_users() {
+    let app = spawn().await;
+    app.add_user("alice", Role::Admin).await;
+    for user in ["alice", "nobody"] {
+        let mut last = String::new();
+        for _ in 0..5 {
+            let res = app
+                .client
+                .post(app.url("/auth/login"))
+                .form(&[("username", user), ("password", "wrong password!")])
+                .send()
+                .await
+                .unwrap();
+            last = location(&res);
+        }
+        assert!(
+            last.starts_with("/login?error=throttled&wait=15"),
+            "{user}: {last}"
+        );
+        // Even the right password is refused while the account is locked.
+        let res = app
+            .client
+            .post(app.url("/auth/login"))
+            .form(&[("username", user), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert!(location(&res).starts_with("/login?error=throttled"), "{user}");
+    }
+    let (_, page) = app.page("/login?error=throttled&wait=15&username=alice").await;
+    assert!(page.contains("Too many failed sign-ins. Try again in 15 minutes."));
+}
+
+#[tokio::test]
+async fn many_failures_from_one_address_block_it_for_every_account() {
+    let app = spawn().await;
+    app.add_user("alice", Role::Admin).await;
+    for i in 0..20 {
+        let name = format!("guess{i}");
+        app.client
+            .post(app.url("/auth/login"))
+            .form(&[("username", name.as_str()), ("password", "wrong password!")])
+            .send()
+            .await
+            .unwrap();
+    }
+    let res = app
+        .client
+        .post(app.url("/auth/login"))
+        .form(&[("username", "alice"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        location(&res).starts_with("/login?error=throttled"),
+        "{}",
+        location(&res)
+    );
 }

@@ -19,6 +19,29 @@ const SERVER_FNS: &[(&str, Role)] = &[
     ("update_host", Role::Admin),
     ("delete_host", Role::Admin),
     ("get_delete_host", Role::Admin),
+    ("list_secrets", Role::Admin),
+    ("get_secret_form", Role::Admin),
+    ("create_secret", Role::Admin),
+    ("update_secret", Role::Admin),
+    ("delete_secret", Role::Admin),
+    ("get_delete_secret", Role::Admin),
+    ("list_audit", Role::Viewer),
+    ("list_users", Role::Admin),
+    ("get_user", Role::Admin),
+    ("get_new_user_form", Role::Admin),
+    ("create_user", Role::Admin),
+    ("update_user", Role::Admin),
+    ("reset_password", Role::Admin),
+    ("revoke_user_sessions", Role::Admin),
+    ("get_account", Role::Viewer),
+    ("change_password", Role::Viewer),
+    ("revoke_session", Role::Viewer),
+    ("get_totp_enrolment", Role::Viewer),
+    ("enable_totp", Role::Viewer),
+    ("disable_totp", Role::Viewer),
+    ("reset_user_totp", Role::Admin),
+    ("get_settings", Role::Admin),
+    ("update_settings", Role::Admin),
 ];
 
 /// Pages (route patterns) and the least role that sees them; None means public.
@@ -31,6 +54,17 @@ const PAGES: &[(&str, Option<Role>)] = &[
     ("/hosts/:name", Some(Role::Viewer)),
     ("/hosts/:name/edit", Some(Role::Admin)),
     ("/hosts/:name/delete", Some(Role::Admin)),
+    ("/settings/secrets", Some(Role::Admin)),
+    ("/settings/secrets/new", Some(Role::Admin)),
+    ("/settings/secrets/:name", Some(Role::Admin)),
+    ("/settings/secrets/:name/delete", Some(Role::Admin)),
+    ("/audit", Some(Role::Viewer)),
+    ("/login/totp", None),
+    ("/account", Some(Role::Viewer)),
+    ("/settings", Some(Role::Admin)),
+    ("/settings/users", Some(Role::Admin)),
+    ("/settings/users/new", Some(Role::Admin)),
+    ("/settings/users/:name", Some(Role::Admin)),
 ];
 
 fn fn_name(path: &str) -> &str {
@@ -106,6 +140,20 @@ async fn every_page_is_shown_from_its_role_and_refused_below_it() {
         .call(
             <app::api::hosts::CreateHost as leptos::server_fn::ServerFn>::PATH,
             &common::as_pairs(&form),
+        )
+        .await;
+    assert!(res.status().is_success());
+    // Objects named "x" exist for every route with a `:name`.
+    app.add_user("x", Role::Viewer).await;
+    let secret = [
+        ("secret[name]", "x"),
+        ("secret[kind]", "other"),
+        ("secret[value]", "v"),
+    ];
+    let res = app
+        .call(
+            <app::api::secrets::CreateSecret as leptos::server_fn::ServerFn>::PATH,
+            &secret,
         )
         .await;
     assert!(res.status().is_success());

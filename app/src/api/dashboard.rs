@@ -7,8 +7,8 @@ use crate::model::AppError;
 #[server]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     use crate::model::user::Role;
-    use crate::server::{auth, db, state::app_state};
-    auth::require(Role::Viewer)?;
+    use crate::server::{auth, db, secrets, state::app_state};
+    let session = auth::require(Role::Viewer)?;
     let state = app_state()?;
     let (hosts, ipv6_only_hosts, vcpus, ram_mib, disk_gb) = db::hosts::totals(&state.db).await?;
     Ok(Dashboard {
@@ -19,6 +19,6 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
         ram_mib,
         disk_gb,
         users: db::users::count(&state.db).await?,
-        latest_changes: db::audit::latest(&state.db, 10).await?,
+        latest_changes: secrets::log_visible_to(&session.user, db::audit::latest(&state.db, 10).await?),
     })
 }

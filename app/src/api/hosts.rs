@@ -76,7 +76,7 @@ pub async fn create_host(host: HostInput) -> Result<(), AppError> {
         Err(errors) => Err(AppError::Validation(errors)),
     };
     match created {
-        Ok(h) => Ok(leptos_axum::redirect(&format!("/hosts/{}", h.name))),
+        Ok(h) => crate::server::forms::redirect(&format!("/hosts/{}", h.name)),
         Err(e) => Err(forms::failed("host", &host, e).await),
     }
 }
@@ -92,7 +92,7 @@ pub async fn update_host(original: String, host: HostInput) -> Result<(), AppErr
         Err(errors) => Err(AppError::Validation(errors)),
     };
     match updated {
-        Ok(h) => Ok(leptos_axum::redirect(&format!("/hosts/{}", h.name))),
+        Ok(h) => crate::server::forms::redirect(&format!("/hosts/{}", h.name)),
         Err(e) => Err(forms::failed("host", &host, e).await),
     }
 }
@@ -104,7 +104,7 @@ pub async fn delete_host(name: String, version: i64) -> Result<(), AppError> {
     let session = auth::require(Role::Admin)?;
     let state = app_state()?;
     match hosts::delete(&state.db, &(&session).into(), &name, version).await {
-        Ok(_) => Ok(leptos_axum::redirect("/hosts")),
+        Ok(_) => crate::server::forms::redirect("/hosts"),
         Err(e) => Err(forms::failed("delete-host", &name, e).await),
     }
 }

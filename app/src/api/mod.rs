@@ -1,11 +1,31 @@
 //! Server functions, thin: check the caller, call `server::*`, map errors.
+pub mod account;
+pub mod audit;
 pub mod dashboard;
 pub mod hosts;
+pub mod secrets;
 pub mod session;
+pub mod totp;
+pub mod users;
 
 /// The least role each server function needs. The router refuses a server function
 /// missing here (fail closed) before its arguments are read, and every function checks
 /// its role again itself.
+/// Server functions a user who must still enrol a second factor may call.
+#[cfg(feature = "ssr")]
+pub fn allowed_before_enrolment(path: &str) -> bool {
+    use leptos::server_fn::ServerFn;
+    [
+        session::GetCurrentUser::PATH,
+        account::GetAccount::PATH,
+        account::ChangePassword::PATH,
+        account::RevokeSession::PATH,
+        totp::GetTotpEnrolment::PATH,
+        totp::EnableTotp::PATH,
+    ]
+    .contains(&path)
+}
+
 #[cfg(feature = "ssr")]
 pub fn required_role(path: &str) -> Option<crate::model::user::Role> {
     use crate::model::user::Role::{Admin, Viewer};
@@ -20,6 +40,29 @@ pub fn required_role(path: &str) -> Option<crate::model::user::Role> {
         (hosts::UpdateHost::PATH, Admin),
         (hosts::DeleteHost::PATH, Admin),
         (hosts::GetDeleteHost::PATH, Admin),
+        (audit::ListAudit::PATH, Viewer),
+        (secrets::ListSecrets::PATH, Admin),
+        (secrets::GetSecretForm::PATH, Admin),
+        (secrets::CreateSecret::PATH, Admin),
+        (secrets::UpdateSecret::PATH, Admin),
+        (secrets::DeleteSecret::PATH, Admin),
+        (secrets::GetDeleteSecret::PATH, Admin),
+        (users::ListUsers::PATH, Admin),
+        (users::GetUser::PATH, Admin),
+        (users::GetNewUserForm::PATH, Admin),
+        (users::CreateUser::PATH, Admin),
+        (users::UpdateUser::PATH, Admin),
+        (users::ResetPassword::PATH, Admin),
+        (users::RevokeUserSessions::PATH, Admin),
+        (account::GetAccount::PATH, Viewer),
+        (account::ChangePassword::PATH, Viewer),
+        (account::RevokeSession::PATH, Viewer),
+        (totp::GetTotpEnrolment::PATH, Viewer),
+        (totp::EnableTotp::PATH, Viewer),
+        (totp::DisableTotp::PATH, Viewer),
+        (totp::ResetUserTotp::PATH, Admin),
+        (totp::GetSettings::PATH, Admin),
+        (totp::UpdateSettings::PATH, Admin),
     ];
     table.iter().find(|(p, _)| *p == path).map(|(_, role)| *role)
 }

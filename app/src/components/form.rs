@@ -11,7 +11,9 @@ fn field_message(error: FormError, field: &'static str) -> impl Fn() -> Option<S
     move || error.get().and_then(|e| e.field_message(field))
 }
 
-/// One text input. `form` and `field` make its name (`form[field]`) and id.
+/// One text input. `form` and `field` make its id and its name: `form[field]` for a
+/// server function taking a struct named `form`, or just `field` with `flat` for one
+/// taking plain arguments.
 #[component]
 pub fn Field(
     form: &'static str,
@@ -19,6 +21,7 @@ pub fn Field(
     label: &'static str,
     value: String,
     error: FormError,
+    #[prop(optional)] flat: bool,
     #[prop(optional)] help: &'static str,
     #[prop(optional)] mono: bool,
     #[prop(optional)] numeric: bool,
@@ -33,7 +36,7 @@ pub fn Field(
             <label for=id.clone()>{label}</label>
             <input
                 id=id
-                name=format!("{form}[{field}]")
+                name=if flat { field.to_owned() } else { format!("{form}[{field}]") }
                 type=input_type.unwrap_or("text")
                 value=value
                 class:mono=mono
@@ -88,13 +91,14 @@ pub fn Select(
     value: String,
     options: &'static [&'static str],
     error: FormError,
+    #[prop(optional)] flat: bool,
 ) -> impl IntoView {
     let message = field_message(error, field);
     let id = format!("{form}-{field}");
     view! {
         <div class="field" class:invalid=move || message().is_some()>
             <label for=id.clone()>{label}</label>
-            <select id=id name=format!("{form}[{field}]")>
+            <select id=id name=if flat { field.to_owned() } else { format!("{form}[{field}]") }>
                 {options
                     .iter()
                     .map(|o| view! { <option value=*o selected=value == *o>{*o}</option> })

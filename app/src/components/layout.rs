@@ -39,13 +39,19 @@ pub fn Console() -> impl IntoView {
                 <ul>
                     <li><A href="/" exact=true>"Dashboard"</A></li>
                     <li><A href="/hosts">"Hosts"</A></li>
+                    <li><A href="/audit">"Audit"</A></li>
+                    <IfRole role=Role::Admin>
+                        <li><A href="/settings" exact=true>"Settings"</A></li>
+                        <li class="sub"><A href="/settings/users">"Users"</A></li>
+                        <li class="sub"><A href="/settings/secrets">"Secrets"</A></li>
+                    </IfRole>
                 </ul>
                 <div class="whoami">
                     <Suspense>
                         {move || Suspend::new(async move {
                             user.await.ok().map(|u| view! {
                                 <p>
-                                    <span class="username">{u.username}</span>
+                                    <a class="username" href="/account">{u.username}</a>
                                     <span class="badge">{u.role.as_str()}</span>
                                 </p>
                             })

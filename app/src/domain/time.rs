@@ -40,9 +40,84 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
+/// "2026-11-27T07:36:12Z" (RFC 3339): the absolute time exports carry.
+pub fn rfc3339(ts: i64) -> String {
+    let (y, m, d) = civil_from_days(ts.div_euclid(86_400));
+    let secs = ts.rem_euclid(86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// The first second (UTC) of a "YYYY-MM-DD" day, as date inputs submit it.
+pub fn parse_date(s: &str) -> Result<i64, String> {
+    let bad = || format!("use a date like 2026-11-27 (got {s:?})");
+    let parts: Vec<&str> = s.trim().split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return Err(bad());
+    };
+    let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(y, 4) && digits(m, 2) && digits(d, 2)) {
+        return Err(bad());
+    }
+    let (y, m, d): (i64, u32, u32) = match (y.parse(), m.parse(), d.parse()) {
+        (Ok(y), Ok(m), Ok(d)) => (y, m, d),
+        _ => return Err(bad()),
+    };
+    let days = days_from_civil(y, m, d);
+    // A day that does not exist (2026-02-30) comes back as another date.
+    if m == 0 || civil_from_days(days) != (y, m, d) {
+        return Err(bad());
+    }
+    Ok(days * 86_400)
+}
+
+/// Days since 1970-01-01 of a calendar date (the inverse of `civil_from_days`).
+pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let (m, d) = (i64::from(m), i64::from(d));
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_parse_to_the_first_second_of_their_utc_day() {
+        assert_eq!(parse_date("1970-01-01"), Ok(0));
+        assert_eq!(parse_date("2000-02-29"), Ok(951_782_400));
+        assert_eq!(parse_date(" 2026-11-27 "), Ok(1_795_737_600));
+    }
+
+    #[test]
+    fn malformed_or_impossible_dates_are_refused() {
+        for bad in [
+            "",
+            "2026-11",
+            "2026-1-27",
+            "27.11.2026",
+            "2026-13-01",
+            "2026-02-30",
+            "2026-00-10",
+            "２０２６-11-27",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn rfc3339_keeps_the_seconds() {
+        assert_eq!(rfc3339(1_795_764_972), "2026-11-27T07:36:12Z");
+    }
 
     #[test]
     fn utc_formats_known_instants() {

@@ -432,3 +432,89 @@ pub fn diff_fields(
         .map(|((field, b), (_, a))| ((*field).to_owned(), b.clone(), a.clone()))
         .collect()
 }
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    const FIELDS: [&str; 16] = [
+        "name",
+        "provider",
+        "plan",
+        "arch",
+        "vcpus",
+        "ram_mib",
+        "disk_gb",
+        "ipv4",
+        "ipv6",
+        "mesh_addr",
+        "ssh_host",
+        "ssh_port",
+        "ssh_user",
+        "tags",
+        "notes",
+        "version",
+    ];
+
+    fn any_input() -> impl Strategy<Value = HostInput> {
+        proptest::collection::vec("\\PC{0,40}|[0-9]{1,7}|[a-f0-9:.]{0,40}", 16).prop_map(|v| HostInput {
+            name: v[0].clone(),
+            provider: v[1].clone(),
+            plan: v[2].clone(),
+            arch: v[3].clone(),
+            vcpus: v[4].clone(),
+            ram_mib: v[5].clone(),
+            disk_gb: v[6].clone(),
+            ipv4: v[7].clone(),
+            ipv6: v[8].clone(),
+            mesh_addr: v[9].clone(),
+            ssh_host: v[10].clone(),
+            ssh_port: v[11].clone(),
+            ssh_user: v[12].clone(),
+            tags: v[13].clone(),
+            notes: v[14].clone(),
+            version: v[15].clone(),
+        })
+    }
+
+    proptest! {
+        /// Whatever is submitted, parsing never panics, and every rejection names one
+        /// of the form's fields with a message.
+        #[test]
+        fn host_parsing_never_panics_and_names_the_field(input in any_input()) {
+            match input.parse() {
+                Ok(draft) => prop_assert!(!draft.name.as_str().is_empty()),
+                Err(errors) => {
+                    prop_assert!(!errors.is_empty());
+                    for e in &errors.0 {
+                        prop_assert!(FIELDS.contains(&e.field.as_str()), "unknown field {}", e.field);
+                        prop_assert!(!e.message.is_empty());
+                    }
+                }
+            }
+        }
+
+        /// A valid form stays valid when parsed again from what was stored.
+        #[test]
+        fn a_parsed_host_survives_a_round_trip(port in 1u16.., cpus in 1u32..=1024, name in "[a-z][a-z0-9-]{0,20}[a-z0-9]") {
+            let input = HostInput {
+                name, provider: "p".into(), plan: "q".into(), ssh_host: "192.0.2.1".into(),
+                ssh_port: port.to_string(), vcpus: cpus.to_string(), ..HostInput::blank()
+            };
+            let draft = input.parse().map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(draft.ssh_port, port);
+            prop_assert_eq!(draft.vcpus, cpus);
+        }
+
+        #[test]
+        fn user_field_parsers_never_panic(s in "\\PC{0,300}") {
+            let _ = crate::model::user::parse_username(&s);
+            let _ = crate::model::user::check_password(&s);
+            let _ = crate::model::user::Role::parse(&s);
+            let _ = parse_tags(&s);
+            let _ = parse_unix_user(&s);
+            let _ = crate::domain::names::parse_dns_name(&s);
+        }
+    }
+}

@@ -3,6 +3,7 @@ pub mod audit;
 pub mod dashboard;
 pub mod error;
 pub mod host;
+pub mod secret;
 pub mod user;
 
 pub use error::{AppError, FieldErrors};

@@ -11,6 +11,9 @@ pub enum Role {
     Admin,
 }
 
+/// Role names in order, for choosers.
+pub const ROLE_NAMES: [&str; 3] = ["viewer", "operator", "admin"];
+
 impl Role {
     pub const ALL: [Role; 3] = [Role::Viewer, Role::Operator, Role::Admin];
 
@@ -42,12 +45,49 @@ pub struct CurrentUser {
     pub id: i64,
     pub username: String,
     pub role: Role,
+    /// Admins require a second factor and this user has none yet: until they enrol,
+    /// only their account page opens.
+    #[serde(default)]
+    pub must_enrol_totp: bool,
 }
 
 impl CurrentUser {
     pub fn can(&self, needed: Role) -> bool {
         self.role >= needed
     }
+}
+
+/// A user as the users page lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub totp: bool,
+    pub created_at: i64,
+    pub last_seen_at: Option<i64>,
+    pub sessions: i64,
+}
+
+/// A session as its owner (or an admin) sees it; the token never leaves the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub id: i64,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub client_addr: String,
+    pub user_agent: String,
+    pub current: bool,
+}
+
+/// The new-user form as submitted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUserInput {
+    pub username: String,
+    pub role: String,
+    #[serde(default)]
+    pub password: String,
 }
 
 /// Usernames: what `owlery user add` and the setup page accept.

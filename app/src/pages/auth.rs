@@ -3,11 +3,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-fn login_message(code: &str) -> &'static str {
+fn login_message(code: &str, wait: &str) -> String {
     match code {
-        "signed-out" => "You are signed out.",
-        "expired" => "Your session ended. Please sign in again.",
-        _ => "Wrong username or password.",
+        "signed-out" => "You are signed out.".into(),
+        "throttled" => format!("Too many failed sign-ins. Try again in {wait} minutes."),
+        "internal" => "Signing in failed on the server; the details are in its log.".into(),
+        _ => "Wrong username or password.".into(),
     }
 }
 
@@ -35,9 +36,9 @@ pub fn Login() -> impl IntoView {
                 <h1>"🦉 Owlery"</h1>
                 <p class="help">"Sign in to your cluster's console."</p>
                 {(!message.is_empty()).then(|| view! {
-                    <p class="form-message" role="alert">"⚠ " {login_message(&message)}</p>
+                    <p class="form-message" role="alert">"⚠ " {login_message(&message, &get("wait"))}</p>
                 })}
-                {(!notice.is_empty()).then(|| view! { <p class="notice">{login_message(&notice)}</p> })}
+                {(!notice.is_empty()).then(|| view! { <p class="notice">{login_message(&notice, "")}</p> })}
                 <div class="field">
                     <label for="username">"Username"</label>
                     <input id="username" name="username" autocomplete="username" value=get("username")/>

@@ -5,6 +5,10 @@ pub mod demo;
 pub mod error;
 pub mod forms;
 pub mod hosts;
+pub mod mfa;
+pub mod secrets;
 pub mod state;
+pub mod totp;
+pub mod users;
 
 pub use state::AppState;

@@ -12,6 +12,8 @@ pub struct AppState {
     pub db: SqlitePool,
     pub settings: Arc<Settings>,
     pub setup: SetupGate,
+    /// The key every stored secret is sealed under (see `server::secrets`).
+    pub master_key: Arc<super::secrets::cipher::MasterKey>,
 }
 
 /// Runtime settings that shape sessions and cookies.

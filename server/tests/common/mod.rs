@@ -28,15 +28,29 @@ pub fn client() -> Client {
 }
 
 pub async fn spawn() -> TestApp {
+    spawn_with(Settings::default()).await
+}
+
+pub async fn spawn_with(settings: Settings) -> TestApp {
+    // Server logs go to the test's captured output, shown when a test fails.
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter("warn,server=info,app=info")
+        .try_init();
     let dir = tempfile::tempdir().expect("temp dir");
     let pool = db::open(&dir.path().join("owlery.db")).await.expect("database");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("local addr");
+    // The same key handling as `owlery serve`: a fresh master.key in the data directory.
+    let master_key = app::server::secrets::master_key_for(dir.path(), None, &pool)
+        .await
+        .expect("master key");
     let state = AppState {
         leptos_options: server::config::leptos_options(dir.path(), addr),
         db: pool.clone(),
-        settings: Arc::new(Settings::default()),
+        settings: Arc::new(settings),
         setup: Default::default(),
+        master_key: Arc::new(master_key),
     };
     let router = server::startup::router(state.clone());
     tokio::spawn(async move {
@@ -59,6 +73,11 @@ pub async fn spawn() -> TestApp {
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
+    }
+
+    /// The data directory: the database and its master key.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
     }
 
     pub async fn add_user(&self, name: &str, role: Role) {

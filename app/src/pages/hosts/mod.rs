@@ -11,7 +11,7 @@ pub use list::HostList;
 
 /// RAM as people say it: whole GiB when it divides, MiB otherwise.
 fn ram(mib: u32) -> String {
-    if mib % 1024 == 0 {
+    if mib.is_multiple_of(1024) {
         format!("{} GiB", mib / 1024)
     } else {
         format!("{mib} MiB")

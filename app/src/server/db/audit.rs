@@ -1,8 +1,8 @@
-//! The append-only change log.
-use sqlx::{SqliteConnection, SqlitePool};
+//! The append-only change log: writing entries, and reading them filtered and paged.
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 use super::now;
-use crate::model::audit::AuditEntry;
+use crate::model::audit::{AuditEntry, AuditFilter};
 use crate::model::AppError;
 use crate::server::auth::Session;
 
@@ -39,10 +39,12 @@ struct AuditRow {
     id: i64,
     at: i64,
     actor_name: String,
+    client_addr: String,
     action: String,
     object_kind: String,
     object_name: String,
     changes: String,
+    current_name: Option<String>,
 }
 
 impl From<AuditRow> for AuditEntry {
@@ -51,10 +53,12 @@ impl From<AuditRow> for AuditEntry {
             id: r.id,
             at: r.at,
             actor: r.actor_name,
+            client_addr: r.client_addr,
             action: r.action,
             object_kind: r.object_kind,
             object_name: r.object_name,
             changes: serde_json::from_str(&r.changes).unwrap_or_default(),
+            current_name: r.current_name,
         }
     }
 }
@@ -88,12 +92,21 @@ pub async fn record(
     Ok(())
 }
 
+/// What every listing reads. The join finds the object's name today, so lists link to
+/// objects that still exist under their current name; `created_at` keeps a later host
+/// that reused a deleted host's id from claiming the old entries.
+const SELECT: &str = "SELECT a.id, a.at, a.actor_name, a.client_addr, a.action, a.object_kind,
+    a.object_name, a.changes, h.name AS current_name
+    FROM audit_log a
+    LEFT JOIN hosts h ON a.object_kind = 'host' AND h.id = a.object_id AND h.created_at <= a.at";
+
 pub async fn latest(pool: &SqlitePool, limit: i64) -> Result<Vec<AuditEntry>, AppError> {
-    let rows: Vec<AuditRow> =
-        sqlx::query_as("SELECT id, at, actor_name, action, object_kind, object_name, changes FROM audit_log ORDER BY id DESC LIMIT ?")
-            .bind(limit)
-            .fetch_all(pool)
-            .await?;
+    let rows: Vec<AuditRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} ORDER BY a.id DESC LIMIT ?"
+    )))
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
@@ -103,10 +116,9 @@ pub async fn for_object(
     id: i64,
     limit: i64,
 ) -> Result<Vec<AuditEntry>, AppError> {
-    let rows: Vec<AuditRow> = sqlx::query_as(
-        "SELECT id, at, actor_name, action, object_kind, object_name, changes
-         FROM audit_log WHERE object_kind = ? AND object_id = ? ORDER BY id DESC LIMIT ?",
-    )
+    let rows: Vec<AuditRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE a.object_kind = ? AND a.object_id = ? ORDER BY a.id DESC LIMIT ?"
+    )))
     .bind(kind)
     .bind(id)
     .bind(limit)
@@ -114,3 +126,182 @@ pub async fn for_object(
     .await?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
+
+/// Where a page of the log starts, by entry id (keyset paging: never OFFSET).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cursor {
+    Newest,
+    /// Entries with a smaller id: the next older page.
+    Before(i64),
+    /// Entries with a larger id: the next newer page.
+    After(i64),
+}
+
+/// One page of the log, newest first, with the cursors of its neighbours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub entries: Vec<AuditEntry>,
+    /// `after=` for the newer page, when there is one.
+    pub newer: Option<i64>,
+    /// `before=` for the older page, when there is one.
+    pub older: Option<i64>,
+}
+
+/// A date range holding more entries than this is read in id order, not through
+/// `audit_by_time` (which would sort every entry of the range to find the newest).
+const NARROW_RANGE: i64 = 2000;
+
+/// How a date range is best read: through its index when it is narrow, by walking the
+/// ids down (and skipping what is outside) when it is wide. One capped count decides.
+async fn dates_by_index(pool: &SqlitePool, f: &AuditFilter) -> Result<bool, AppError> {
+    if f.since.is_none() && f.until.is_none() {
+        return Ok(false);
+    }
+    let dates = AuditFilter {
+        since: f.since,
+        until: f.until,
+        ..AuditFilter::default()
+    };
+    let mut qb = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM audit_log a");
+    push_filter(&mut qb, &dates, true);
+    qb.push(" LIMIT ").push_bind(NARROW_RANGE).push(")");
+    Ok(qb.build_query_scalar::<i64>().fetch_one(pool).await? < NARROW_RANGE)
+}
+
+/// Appends `WHERE` with the filter's conditions; each is bound, none is formatted in.
+/// Only the filters given are added, so SQLite can pick the index each one needs;
+/// without `dates_by_index`, a unary `+` keeps it from using `audit_by_time`.
+fn push_filter(qb: &mut QueryBuilder<Sqlite>, f: &AuditFilter, dates_by_index: bool) {
+    let at = if dates_by_index { "a.at" } else { "+a.at" };
+    qb.push(" WHERE 1 = 1");
+    if let Some(user) = &f.user {
+        qb.push(" AND a.actor_name = ").push_bind(user.clone());
+    }
+    if let Some(kind) = &f.kind {
+        qb.push(" AND a.object_kind = ").push_bind(kind.clone());
+    }
+    if let Some(object) = &f.object {
+        qb.push(" AND instr(lower(a.object_name), ")
+            .push_bind(object.clone())
+            .push(") > 0");
+    }
+    if let Some(action) = &f.action {
+        qb.push(" AND a.action = ").push_bind(action.clone());
+    }
+    if let Some(since) = f.since {
+        qb.push(format_args!(" AND {at} >= ")).push_bind(since);
+    }
+    if let Some(until) = f.until {
+        qb.push(format_args!(" AND {at} < ")).push_bind(until);
+    }
+}
+
+/// The query for up to `limit` entries from `cursor`: newest first, except `After`,
+/// which reads upwards from the cursor (the caller reverses it).
+fn select(prefix: &str, f: &AuditFilter, by_index: bool, cursor: Cursor, limit: i64) -> QueryBuilder<Sqlite> {
+    let mut qb = QueryBuilder::new(format!("{prefix}{SELECT}"));
+    push_filter(&mut qb, f, by_index);
+    match cursor {
+        Cursor::Newest => qb.push(" ORDER BY a.id DESC"),
+        Cursor::Before(id) => qb.push(" AND a.id < ").push_bind(id).push(" ORDER BY a.id DESC"),
+        Cursor::After(id) => qb.push(" AND a.id > ").push_bind(id).push(" ORDER BY a.id ASC"),
+    };
+    qb.push(" LIMIT ").push_bind(limit);
+    qb
+}
+
+/// Up to `limit` entries matching `f` from `cursor`, newest first.
+pub async fn entries(
+    pool: &SqlitePool,
+    f: &AuditFilter,
+    cursor: Cursor,
+    limit: i64,
+) -> Result<Vec<AuditEntry>, AppError> {
+    let by_index = dates_by_index(pool, f).await?;
+    let rows: Vec<AuditRow> = select("", f, by_index, cursor, limit)
+        .build_query_as()
+        .fetch_all(pool)
+        .await?;
+    let mut entries: Vec<AuditEntry> = rows.into_iter().map(Into::into).collect();
+    if matches!(cursor, Cursor::After(_)) {
+        entries.reverse();
+    }
+    Ok(entries)
+}
+
+/// Whether an entry matching `f` exists with an id above (`newer`) or below `id`.
+async fn exists_beyond(pool: &SqlitePool, f: &AuditFilter, id: i64, newer: bool) -> Result<bool, AppError> {
+    let mut qb = QueryBuilder::new("SELECT EXISTS (SELECT 1 FROM audit_log a");
+    push_filter(&mut qb, f, dates_by_index(pool, f).await?);
+    qb.push(if newer { " AND a.id > " } else { " AND a.id < " })
+        .push_bind(id)
+        .push(")");
+    Ok(qb.build_query_scalar::<bool>().fetch_one(pool).await?)
+}
+
+/// One page of `size` entries matching `f` from `cursor`, and its neighbours' cursors.
+pub async fn page(pool: &SqlitePool, f: &AuditFilter, cursor: Cursor, size: i64) -> Result<Page, AppError> {
+    // One entry more than shown tells whether the page in reading direction exists.
+    let mut entries = entries(pool, f, cursor, size + 1).await?;
+    let more = entries.len() as i64 > size;
+    if more {
+        // The extra entry is the one farthest from the cursor.
+        if matches!(cursor, Cursor::After(_)) {
+            entries.remove(0);
+        } else {
+            entries.pop();
+        }
+    }
+    // The ids the neighbours start from; on an empty page, the cursor itself.
+    let at = match cursor {
+        Cursor::Newest => i64::MAX,
+        Cursor::Before(id) | Cursor::After(id) => id,
+    };
+    let newer_from = entries.first().map_or(at.saturating_sub(1), |e| e.id);
+    let older_from = entries.last().map_or(at.saturating_add(1), |e| e.id);
+    let newer = match cursor {
+        Cursor::Newest => false,
+        Cursor::Before(_) => exists_beyond(pool, f, newer_from, true).await?,
+        Cursor::After(_) => more,
+    };
+    let older = match cursor {
+        Cursor::After(_) => exists_beyond(pool, f, older_from, false).await?,
+        _ => more,
+    };
+    Ok(Page {
+        entries,
+        newer: newer.then_some(newer_from),
+        older: older.then_some(older_from),
+    })
+}
+
+/// The distinct values of a column that has an index, by jumping from one to the next
+/// (a few index lookups each, not a scan of the log).
+pub async fn distinct(pool: &SqlitePool, column: Column) -> Result<Vec<String>, AppError> {
+    let c = match column {
+        Column::Actor => "actor_name",
+        Column::Kind => "object_kind",
+        Column::Action => "action",
+    };
+    let sql = format!(
+        "WITH RECURSIVE v(x) AS (
+             SELECT min({c}) FROM audit_log
+             UNION ALL SELECT (SELECT min({c}) FROM audit_log WHERE {c} > v.x) FROM v WHERE v.x IS NOT NULL)
+         SELECT x FROM v WHERE x IS NOT NULL"
+    );
+    // Only a fixed column name is formatted into the SQL.
+    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .fetch_all(pool)
+        .await?)
+}
+
+/// The columns the audit page offers as suggestions.
+#[derive(Debug, Clone, Copy)]
+pub enum Column {
+    Actor,
+    Kind,
+    Action,
+}
+
+#[cfg(test)]
+mod tests;

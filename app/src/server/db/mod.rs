@@ -1,7 +1,10 @@
 //! Opening the SQLite database and the queries of each area.
 pub mod audit;
 pub mod hosts;
+pub mod secrets;
 pub mod sessions;
+pub mod settings;
+pub mod throttle;
 pub mod users;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -49,40 +52,8 @@ pub fn now() -> i64 {
 
 /// A fresh, migrated database in a temporary directory, for tests.
 #[cfg(test)]
-pub async fn test_pool() -> (SqlitePool, tempdir::TempDir) {
-    let dir = tempdir::TempDir::new();
+pub async fn test_pool() -> (SqlitePool, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
     let pool = open(&dir.path().join("owlery.db")).await.expect("test database");
     (pool, dir)
-}
-
-/// A directory removed when dropped; enough for tests without another dependency.
-#[cfg(test)]
-pub mod tempdir {
-    use std::path::{Path, PathBuf};
-    use std::sync::atomic::{AtomicU32, Ordering};
-
-    pub struct TempDir(PathBuf);
-
-    impl TempDir {
-        pub fn new() -> Self {
-            static N: AtomicU32 = AtomicU32::new(0);
-            let dir = std::env::temp_dir().join(format!(
-                "owlery-test-{}-{}",
-                std::process::id(),
-                N.fetch_add(1, Ordering::Relaxed)
-            ));
-            std::fs::create_dir_all(&dir).expect("temp dir");
-            Self(dir)
-        }
-
-        pub fn path(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
 }
