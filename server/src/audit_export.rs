@@ -1,7 +1,7 @@
 //! The change log as CSV: `GET /audit.csv` with the audit page's filters, streamed a
 //! chunk of entries at a time, so memory stays bounded however long the log is.
 use app::domain::time::rfc3339;
-use app::model::audit::{AuditEntry, AuditQuery};
+use app::model::audit::{AuditEntry, AuditFilter, AuditQuery};
 use app::model::user::Role;
 use app::server::auth::Session;
 use app::server::db::{self, audit::Cursor};
@@ -45,7 +45,7 @@ pub async fn export(
         return (StatusCode::BAD_REQUEST, "the filters are malformed").into_response();
     };
     let filter = match query.parse() {
-        Ok(filter) => filter,
+        Ok(filter) => AuditFilter { without_secrets: !session.user.can(Role::Admin), ..filter },
         Err(errors) => return (StatusCode::UNPROCESSABLE_ENTITY, errors.to_string()).into_response(),
     };
     tracing::info!(user = %session.user.username, addr = %session.client_addr, "audit log exported");

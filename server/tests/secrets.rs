@@ -294,3 +294,26 @@ async fn each_change_is_audited_without_the_value() {
     }
     assert_eq!(count(&app, "secrets").await, 0);
 }
+
+#[tokio::test]
+async fn only_admins_see_secret_entries_in_the_audit_log_and_its_export() {
+    let app = spawn().await;
+    app.sign_in_as("alice", Role::Admin).await;
+    let form = secret_form("smtp-relay-password", "smtp-password", VALUE);
+    assert!(app.call(CreateSecret::PATH, &as_pairs(&form)).await.status().is_success());
+    let (_, admin_page) = app.page("/audit").await;
+    assert!(admin_page.contains("smtp-relay-password"), "admins see the entry");
+
+    let viewer = common::client();
+    app.add_user("vera", Role::Viewer).await;
+    viewer
+        .post(app.url("/auth/login"))
+        .form(&[("username", "vera"), ("password", common::PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    for path in ["/audit", "/audit?kind=secret", "/audit.csv", "/"] {
+        let body = viewer.get(app.url(path)).send().await.unwrap().text().await.unwrap();
+        assert!(!body.contains("smtp-relay-password"), "{path} shows a secret's name to a viewer");
+    }
+}

@@ -28,10 +28,12 @@ pub async fn list_audit(query: AuditQuery) -> Result<AuditPage, AppError> {
     use crate::model::user::Role;
     use crate::server::db::audit::{self, Column, Cursor};
     use crate::server::{auth, db, state::app_state};
-    auth::require(Role::Viewer)?;
-    let filter = query
+    let session = auth::require(Role::Viewer)?;
+    let mut filter = query
         .parse()
         .map_err(|e| auth::with_status(AppError::Validation(e)))?;
+    let admin = session.user.can(Role::Admin);
+    filter.without_secrets = !admin;
     let cursor = match (query.before, query.after) {
         (Some(id), _) => Cursor::Before(id),
         (None, Some(id)) => Cursor::After(id),
@@ -44,7 +46,11 @@ pub async fn list_audit(query: AuditQuery) -> Result<AuditPage, AppError> {
         newer: page.newer,
         older: page.older,
         users: audit::distinct(&pool, Column::Actor).await?,
-        kinds: audit::distinct(&pool, Column::Kind).await?,
+        kinds: audit::distinct(&pool, Column::Kind)
+            .await?
+            .into_iter()
+            .filter(|k| admin || k != crate::server::secrets::AUDIT_KIND)
+            .collect(),
         actions: audit::distinct(&pool, Column::Action).await?,
         now: db::now(),
     })

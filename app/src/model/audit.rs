@@ -81,6 +81,8 @@ pub struct AuditFilter {
     pub since: Option<i64>,
     /// First second no longer included (the day after `to`).
     pub until: Option<i64>,
+    /// Leave out entries about secrets: only admins see even their names.
+    pub without_secrets: bool,
 }
 
 impl AuditQuery {
@@ -108,6 +110,7 @@ impl AuditQuery {
             action: text(&self.action),
             since,
             until,
+            without_secrets: false,
         })
     }
 

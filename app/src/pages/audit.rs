@@ -78,8 +78,10 @@ fn AuditFilters(query: Memo<AuditQuery>, errors: Memo<FieldErrors>) -> impl Into
             <FilterField name="object" label="Object name" value=value(|q| &q.object) errors
                 placeholder="part of a name"/>
             <FilterField name="action" label="Action" value=value(|q| &q.action) errors list="audit-actions"/>
-            <FilterField name="from" label="From (UTC)" value=value(|q| &q.from) errors input_type="date"/>
-            <FilterField name="to" label="To (UTC)" value=value(|q| &q.to) errors input_type="date"/>
+            <FilterField name="from" label="From (UTC)" value=value(|q| &q.from) errors input_type="date"
+                placeholder="YYYY-MM-DD"/>
+            <FilterField name="to" label="To (UTC)" value=value(|q| &q.to) errors input_type="date"
+                placeholder="YYYY-MM-DD"/>
             <div class="filter-actions">
                 <button type="submit">"Filter"</button>
                 {move || query.with(AuditQuery::is_filtered).then(|| view! { <a href="/audit">"Clear"</a> })}

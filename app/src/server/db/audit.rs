@@ -194,6 +194,9 @@ fn push_filter(qb: &mut QueryBuilder<Sqlite>, f: &AuditFilter, dates_by_index: b
     if let Some(until) = f.until {
         qb.push(format_args!(" AND {at} < ")).push_bind(until);
     }
+    if f.without_secrets {
+        qb.push(" AND a.object_kind != ").push_bind(crate::server::secrets::AUDIT_KIND);
+    }
 }
 
 /// The query for up to `limit` entries from `cursor`: newest first, except `After`,
