@@ -5,8 +5,8 @@ export PATH := $(CURDIR)/.tools/bin:$(HOME)/.cargo/bin:$(PATH)
 
 BIND ?= 127.0.0.1:3000
 DATA ?= ./data
-E2E_DIR := target/e2e
-E2E_BIND := 127.0.0.1:3917
+E2E_DIR ?= target/e2e
+E2E_BIND ?= 127.0.0.1:3917
 WASM := --no-default-features --features hydrate --target wasm32-unknown-unknown
 
 .PHONY: run build bootstrap test lint fmt-check clippy unit e2e bench demo clean
