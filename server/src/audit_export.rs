@@ -45,7 +45,10 @@ pub async fn export(
         return (StatusCode::BAD_REQUEST, "the filters are malformed").into_response();
     };
     let filter = match query.parse() {
-        Ok(filter) => AuditFilter { without_secrets: !session.user.can(Role::Admin), ..filter },
+        Ok(filter) => AuditFilter {
+            without_secrets: !session.user.can(Role::Admin),
+            ..filter
+        },
         Err(errors) => return (StatusCode::UNPROCESSABLE_ENTITY, errors.to_string()).into_response(),
     };
     tracing::info!(user = %session.user.username, addr = %session.client_addr, "audit log exported");

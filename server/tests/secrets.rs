@@ -300,7 +300,11 @@ async fn only_admins_see_secret_entries_in_the_audit_log_and_its_export() {
     let app = spawn().await;
     app.sign_in_as("alice", Role::Admin).await;
     let form = secret_form("smtp-relay-password", "smtp-password", VALUE);
-    assert!(app.call(CreateSecret::PATH, &as_pairs(&form)).await.status().is_success());
+    assert!(app
+        .call(CreateSecret::PATH, &as_pairs(&form))
+        .await
+        .status()
+        .is_success());
     let (_, admin_page) = app.page("/audit").await;
     assert!(admin_page.contains("smtp-relay-password"), "admins see the entry");
 
@@ -313,7 +317,17 @@ async fn only_admins_see_secret_entries_in_the_audit_log_and_its_export() {
         .await
         .unwrap();
     for path in ["/audit", "/audit?kind=secret", "/audit.csv", "/"] {
-        let body = viewer.get(app.url(path)).send().await.unwrap().text().await.unwrap();
-        assert!(!body.contains("smtp-relay-password"), "{path} shows a secret's name to a viewer");
+        let body = viewer
+            .get(app.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !body.contains("smtp-relay-password"),
+            "{path} shows a secret's name to a viewer"
+        );
     }
 }

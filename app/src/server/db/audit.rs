@@ -195,7 +195,8 @@ fn push_filter(qb: &mut QueryBuilder<Sqlite>, f: &AuditFilter, dates_by_index: b
         qb.push(format_args!(" AND {at} < ")).push_bind(until);
     }
     if f.without_secrets {
-        qb.push(" AND a.object_kind != ").push_bind(crate::server::secrets::AUDIT_KIND);
+        qb.push(" AND a.object_kind != ")
+            .push_bind(crate::server::secrets::AUDIT_KIND);
     }
 }
 
