@@ -23,8 +23,16 @@ async fn sign_in(app: &TestApp, client: &reqwest::Client, name: &str, password: 
 }
 
 async fn enrol(app: &TestApp) -> (String, Vec<String>) {
-    let enrolment: app::api::totp::TotpEnrolment =
-        app.call(GetTotpEnrolment::PATH, &[]).await.json().await.unwrap();
+    enrol_as(app, &app.client).await
+}
+
+async fn enrol_as(app: &TestApp, client: &reqwest::Client) -> (String, Vec<String>) {
+    let enrolment: app::api::totp::TotpEnrolment = app
+        .call_as(client, GetTotpEnrolment::PATH, &[])
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(
         enrolment.qr_svg.starts_with("<?xml") || enrolment.qr_svg.contains("<svg"),
         "a QR code is drawn"
@@ -35,7 +43,7 @@ async fn enrol(app: &TestApp) -> (String, Vec<String>) {
         ("password", PASSWORD),
         ("code", code.as_str()),
     ];
-    let res = app.call(EnableTotp::PATH, &form).await;
+    let res = app.call_as(client, EnableTotp::PATH, &form).await;
     assert_eq!(res.status(), StatusCode::OK);
     let codes: Vec<String> = res.json().await.unwrap();
     (enrolment.secret, codes)
@@ -228,21 +236,27 @@ async fn with_totp_on_signing_in_needs_a_code_and_a_recovery_code_works_once() {
 async fn when_admins_require_totp_a_user_without_it_reaches_only_their_account() {
     let app = spawn().await;
     app.sign_in_as("alice", Role::Admin).await;
+    enrol(&app).await;
     assert_eq!(
         app.call(UpdateSettings::PATH, &[("require_totp", "on")])
             .await
             .status(),
         StatusCode::OK
     );
-    let res = app.client.get(app.url("/hosts")).send().await.unwrap();
+    app.add_user("bob", Role::Viewer).await;
+    let bob = common::client();
+    sign_in(&app, &bob, "bob", PASSWORD).await;
+    let res = bob.get(app.url("/hosts")).send().await.unwrap();
     assert_eq!(location(&res), "/account?require=totp#totp");
-    let (status, _) = app.page("/account").await;
-    assert_eq!(status, StatusCode::OK);
-    let refused = app.call(app::api::hosts::ListHosts::PATH, &[]).await;
-    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-    enrol(&app).await;
     assert_eq!(
-        app.client.get(app.url("/hosts")).send().await.unwrap().status(),
+        bob.get(app.url("/account")).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    let refused = app.call_as(&bob, app::api::hosts::ListHosts::PATH, &[]).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    enrol_as(&app, &bob).await;
+    assert_eq!(
+        bob.get(app.url("/hosts")).send().await.unwrap().status(),
         StatusCode::OK
     );
 }
@@ -275,4 +289,95 @@ async fn without_javascript_a_failed_enrolment_keeps_the_same_secret() {
         again.contains(&secret),
         "the same secret is offered again; flash was {flash:?}"
     );
+}
+
+/// Calls a server function and checks that exactly one audit entry, with `action`, was added.
+async fn assert_one_entry(app: &TestApp, path: &str, form: &[(&str, &str)], action: &str) {
+    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let res = app.call(path, form).await;
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    let last: (i64, String) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM audit_log), action FROM audit_log ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(last, (before + 1, action.to_owned()), "{path}");
+}
+
+#[tokio::test]
+async fn every_kind_of_change_to_users_and_settings_leaves_one_audit_entry() {
+    use app::api::totp::{DisableTotp, ResetUserTotp};
+    use app::api::users::{ResetPassword, RevokeUserSessions};
+    let app = spawn().await;
+    app.sign_in_as("alice", Role::Admin).await;
+    let refused = app.call(UpdateSettings::PATH, &[("require_totp", "on")]).await;
+    let error: AppError = refused.json().await.unwrap();
+    assert!(
+        error.field_message("require_totp").is_some(),
+        "an admin without a second factor cannot require it"
+    );
+    let new_password = "alices new password";
+    let steps: Vec<(&str, Vec<(&str, &str)>, &str)> = vec![
+        (
+            CreateUser::PATH,
+            vec![
+                ("user[username]", "bob"),
+                ("user[role]", "viewer"),
+                ("user[password]", "bobs long password"),
+            ],
+            "create",
+        ),
+        (
+            UpdateUser::PATH,
+            vec![("name", "bob"), ("role", "operator")],
+            "update",
+        ),
+        (
+            ResetPassword::PATH,
+            vec![("name", "bob"), ("password", "another long password")],
+            "reset-password",
+        ),
+        (RevokeUserSessions::PATH, vec![("name", "bob")], "revoke-sessions"),
+        (ResetUserTotp::PATH, vec![("name", "bob")], "reset-totp"),
+        (
+            ChangePassword::PATH,
+            vec![
+                ("current", PASSWORD),
+                ("new", new_password),
+                ("confirm", new_password),
+            ],
+            "change-password",
+        ),
+    ];
+    for (path, form, action) in steps {
+        assert_one_entry(&app, path, &form, action).await;
+    }
+    let enrolment: app::api::totp::TotpEnrolment =
+        app.call(GetTotpEnrolment::PATH, &[]).await.json().await.unwrap();
+    let code = totp::current_code(&enrolment.secret).unwrap();
+    let on = [
+        ("secret", enrolment.secret.as_str()),
+        ("password", new_password),
+        ("code", code.as_str()),
+    ];
+    assert_one_entry(&app, EnableTotp::PATH, &on, "enable-totp").await;
+    assert_one_entry(&app, UpdateSettings::PATH, &[("require_totp", "on")], "update").await;
+    assert_one_entry(&app, UpdateSettings::PATH, &[], "update").await;
+    assert_one_entry(
+        &app,
+        DisableTotp::PATH,
+        &[("password", new_password)],
+        "disable-totp",
+    )
+    .await;
+    let leaked: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE changes LIKE '%long password%'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(leaked, 0, "no password appears in the audit log");
 }

@@ -88,7 +88,7 @@ pub async fn update_settings(require_totp: Option<String>) -> Result<(), AppErro
     use crate::model::user::Role;
     use crate::server::{auth, forms, mfa, state::app_state};
     let session = auth::require(Role::Admin)?;
-    match mfa::set_required(&app_state()?.db, &(&session).into(), require_totp.is_some()).await {
+    match mfa::set_required(&app_state()?.db, &session, require_totp.is_some()).await {
         Ok(()) => crate::server::forms::redirect("/settings?done=saved"),
         Err(e) => Err(forms::failed("settings", &(), e).await),
     }

@@ -6,4 +6,7 @@ pub mod host;
 pub mod secret;
 pub mod user;
 
+#[cfg(test)]
+mod fuzz;
+
 pub use error::{AppError, FieldErrors};

@@ -34,6 +34,9 @@ pub fn Settings() -> impl IntoView {
                                     <input type="checkbox" name="require_totp" checked=require_totp/>
                                     " Require two-factor sign-in for everyone"
                                 </label>
+                                <p class="field-error">
+                                    {move || error.get().and_then(|e| e.field_message("require_totp"))}
+                                </p>
                                 <p class="help">
                                     "Users without a second factor can then open only their account page until they set one up."
                                 </p>

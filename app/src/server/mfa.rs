@@ -90,7 +90,16 @@ pub async fn reset_for(pool: &SqlitePool, actor: &Actor, username: &str) -> Resu
     Ok(())
 }
 
-pub async fn set_required(pool: &SqlitePool, actor: &Actor, on: bool) -> Result<(), AppError> {
+/// Requires (or stops requiring) a second factor for everyone. An admin without one
+/// cannot require it: they would lock themselves out of everything but their account.
+pub async fn set_required(pool: &SqlitePool, session: &Session, on: bool) -> Result<(), AppError> {
+    if on && db::users::totp_secret(pool, session.user.id).await?.is_none() {
+        return Err(AppError::field(
+            "require_totp",
+            "set up your own two-factor sign-in (under Account) before requiring it of everyone",
+        ));
+    }
+    let actor = &Actor::from(session);
     let mut tx = pool.begin().await?;
     let before = db::settings::get_flag(pool, REQUIRE_TOTP).await?;
     db::settings::set_flag(&mut tx, REQUIRE_TOTP, on).await?;

@@ -103,7 +103,12 @@ impl TestApp {
 
     /// Calls a server function the way a hydrated page does (JSON accepted).
     pub async fn call(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.client
+        self.call_as(&self.client, path, form).await
+    }
+
+    /// The same, as the user signed in on `client`.
+    pub async fn call_as(&self, client: &Client, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        client
             .post(self.url(path))
             .header("accept", "application/json")
             .form(form)
