@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::model::audit::AuditEntry;
-use crate::model::host::{Host, HostInput, HostQuery};
+use crate::model::host::{Host, HostInput, HostListItem, HostQuery};
 use crate::model::AppError;
 
 /// A host page: the host and its change history.
@@ -22,7 +22,7 @@ pub struct HostFormData {
 }
 
 #[server]
-pub async fn list_hosts(query: HostQuery) -> Result<Vec<Host>, AppError> {
+pub async fn list_hosts(query: HostQuery) -> Result<Vec<HostListItem>, AppError> {
     use crate::model::user::Role;
     use crate::server::{auth, db, state::app_state};
     auth::require(Role::Viewer)?;

@@ -18,14 +18,12 @@ pub struct TotpEnrolment {
 #[server]
 pub async fn get_totp_enrolment() -> Result<TotpEnrolment, AppError> {
     use crate::model::user::Role;
-    use crate::server::{auth, db, forms, mfa, state::app_state, totp};
+    use crate::server::{auth, db, forms, state::app_state, totp};
     let session = auth::require(Role::Viewer)?;
     let pool = app_state()?.db;
     let codes = forms::take_once::<Vec<String>>("recovery-codes").await;
-    let (secret, error) = match forms::take::<mfa::Kept>("totp").await {
-        Some((kept, error)) => (kept.secret, Some(error)),
-        None => (totp::new_secret(), None),
-    };
+    let error = forms::take::<()>("totp").await.map(|(_, e)| e);
+    let secret = totp::enrolment_secret(&app_state()?.master_key, &session.token_hash)?;
     let url = totp::provisioning_url(&secret, &session.user.username);
     Ok(TotpEnrolment {
         qr_svg: totp::qr_svg(&url)?,
@@ -38,17 +36,17 @@ pub async fn get_totp_enrolment() -> Result<TotpEnrolment, AppError> {
 
 /// Turns the second factor on; returns the recovery codes (shown once).
 #[server]
-pub async fn enable_totp(secret: String, password: String, code: String) -> Result<Vec<String>, AppError> {
+pub async fn enable_totp(password: String, code: String) -> Result<Vec<String>, AppError> {
     use crate::model::user::Role;
     use crate::server::{auth, forms, mfa, state::app_state};
     let session = auth::require(Role::Viewer)?;
     let state = app_state()?;
-    match mfa::enable(&state.db, &state.master_key, &session, &secret, &password, &code).await {
+    match mfa::enable(&state.db, &state.master_key, &session, &password, &code).await {
         Ok(codes) => {
             forms::show_once("recovery-codes", &codes).await;
             Ok(codes)
         }
-        Err(e) => Err(forms::failed("totp", &mfa::Kept { secret }, e).await),
+        Err(e) => Err(forms::failed("totp", &(), e).await),
     }
 }
 

@@ -43,6 +43,22 @@ impl Host {
     }
 }
 
+/// A row of the hosts list: only the columns the list shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HostListItem {
+    pub name: String,
+    pub provider: String,
+    pub plan: String,
+    pub arch: String,
+    pub vcpus: u32,
+    pub ram_mib: u32,
+    pub disk_gb: u32,
+    pub ipv4: Option<String>,
+    pub ipv6: Option<String>,
+    pub mesh_addr: Option<String>,
+    pub tags: Vec<String>,
+}
+
 /// A host form as the browser submits it: every field a string, unvalidated.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HostInput {

@@ -71,7 +71,6 @@ fn TotpEnrol(e: TotpEnrolment) -> impl IntoView {
                 <p class="mono secret">{secret.get_value()}</p>
                 <ActionForm action attr:class="stack" attr:novalidate=true>
                     <FormMessage error/>
-                    <input type="hidden" name="secret" value=secret.get_value()/>
                     <Field form="totp" flat=true field="code" label="Code from the app" value=String::new() error
                         numeric=true autocomplete="one-time-code"/>
                     <Field form="totp" flat=true field="password" label="Your password" value=String::new() error

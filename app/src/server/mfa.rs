@@ -9,23 +9,16 @@ use crate::model::AppError;
 
 const KIND: &str = "user";
 
-/// What a failed enrolment keeps for the page without JavaScript: the same secret, so
-/// the app the user already scanned keeps working.
-#[derive(serde::Serialize, serde::Deserialize)]
-pub struct Kept {
-    pub secret: String,
-}
-
 /// Enrols a second factor after checking the password and a code from the app.
 /// Returns the recovery codes, to be shown once.
 pub async fn enable(
     pool: &SqlitePool,
     key: &MasterKey,
     session: &Session,
-    secret: &str,
     password: &str,
     code: &str,
 ) -> Result<Vec<String>, AppError> {
+    let secret = &totp::enrolment_secret(key, &session.token_hash)?;
     let hash = db::users::password_hash(pool, session.user.id).await?;
     if !auth::verify_password(password.to_owned(), Some(hash)).await {
         return Err(AppError::field("password", "this is not your password"));

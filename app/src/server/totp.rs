@@ -45,11 +45,14 @@ pub fn base32_decode(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// A fresh random TOTP secret (160 bits), as base32 text.
-pub fn new_secret() -> String {
-    let mut bytes = [0u8; 20];
-    rand::rng().fill_bytes(&mut bytes);
-    base32_encode(&bytes)
+/// The TOTP secret offered to the user of a session while they enrol: derived from the
+/// master key and the session, so every page load and every retry in that session shows
+/// the same one (the app they scanned keeps working), no one can choose it, and nothing
+/// needs storing until the enrolment succeeds.
+pub fn enrolment_secret(key: &MasterKey, session_token_hash: &[u8]) -> Result<String, AppError> {
+    let mut context = b"owlery-totp-enrolment-v1\0".to_vec();
+    context.extend_from_slice(session_token_hash);
+    Ok(base32_encode(&key.derive(&context)?))
 }
 
 /// The 6-digit code of `secret` for the 30-second step `counter` (RFC 6238, SHA-1).
@@ -193,8 +196,18 @@ mod tests {
     }
 
     #[test]
+    fn the_enrolment_secret_is_stable_per_session_and_differs_between_sessions() {
+        let key = MasterKey::generate();
+        let a = enrolment_secret(&key, b"session-a").unwrap();
+        assert_eq!(a, enrolment_secret(&key, b"session-a").unwrap());
+        assert_ne!(a, enrolment_secret(&key, b"session-b").unwrap());
+        assert_ne!(a, enrolment_secret(&MasterKey::generate(), b"session-a").unwrap());
+        assert_eq!(base32_decode(&a).unwrap().len(), 20);
+    }
+
+    #[test]
     fn the_current_code_passes_and_a_wrong_one_fails() {
-        let secret = new_secret();
+        let secret = enrolment_secret(&MasterKey::generate(), b"s").unwrap();
         let now = current_code(&secret).unwrap();
         assert!(check(&secret, &now).unwrap());
         let wrong = if now == "000000" { "111111" } else { "000000" };

@@ -75,6 +75,21 @@ impl MasterKey {
     }
 }
 
+impl MasterKey {
+    /// 20 bytes that only this key gives for `context`: the XChaCha20 keystream under a
+    /// nonce taken from the context's hash. The same context always gives the same bytes.
+    pub fn derive(&self, context: &[u8]) -> Result<Vec<u8>, AppError> {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(context);
+        let mut stream = self
+            .0
+            .encrypt(XNonce::from_slice(&digest[..NONCE_LEN]), [0u8; 20].as_slice())
+            .map_err(|e| internal("deriving from the master key failed", e))?;
+        stream.truncate(20);
+        Ok(stream)
+    }
+}
+
 /// What a secret's ciphertext is bound to: its name and kind, so a ciphertext copied
 /// into another row does not open there.
 pub fn associated_data(name: &str, kind: &str) -> Vec<u8> {
