@@ -372,3 +372,33 @@ async fn every_kind_of_change_to_users_and_settings_leaves_one_audit_entry() {
             .unwrap();
     assert_eq!(leaked, 0, "no password appears in the audit log");
 }
+
+#[tokio::test]
+async fn without_javascript_the_recovery_codes_are_shown_once_after_enrolment() {
+    let app = spawn().await;
+    app.sign_in_as("alice", Role::Viewer).await;
+    let (_, page) = app.page("/account").await;
+    let secret = page
+        .split("class=\"mono secret\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap()
+        .to_owned();
+    let wrong = [("password", PASSWORD), ("code", "000000")];
+    let res = app.post_plain(EnableTotp::PATH, "/account", &wrong).await;
+    let (_, after_error) = app.page(&location(&res).replace(&app.url(""), "")).await;
+    assert!(after_error.contains("does not match"));
+    let code = totp::current_code(&secret).unwrap();
+    let right = [("password", PASSWORD), ("code", code.as_str())];
+    let referer = location(&res).replace(&app.url(""), "");
+    let res = app.post_plain(EnableTotp::PATH, &referer, &right).await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let (_, shown) = app.page(&location(&res).replace(&app.url(""), "")).await;
+    assert!(
+        shown.contains("Save these recovery codes now"),
+        "codes shown: {}",
+        shown.contains("Two-factor sign-in is on")
+    );
+    let (_, again) = app.page("/account").await;
+    assert!(!again.contains("Save these recovery codes now"), "shown once");
+}

@@ -7,6 +7,19 @@ use crate::model::AppError;
 /// in the session after a plain form post (JavaScript off).
 pub type FormError = Signal<Option<AppError>>;
 
+/// The error to show: the last result of the form's action (JavaScript on), else the
+/// one carried back in the session after a plain form post (JavaScript off).
+pub fn form_error<T>(
+    value: impl Fn() -> Option<Result<T, AppError>> + Send + Sync + 'static,
+    carried: Option<AppError>,
+) -> FormError {
+    Signal::derive(move || match value() {
+        Some(Err(e)) => Some(e),
+        Some(Ok(_)) => None,
+        None => carried.clone(),
+    })
+}
+
 fn field_message(error: FormError, field: &'static str) -> impl Fn() -> Option<String> + Copy {
     move || error.get().and_then(|e| e.field_message(field))
 }

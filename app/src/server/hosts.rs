@@ -8,7 +8,7 @@ use crate::model::AppError;
 const KIND: &str = "host";
 
 pub async fn create(pool: &SqlitePool, actor: &Actor, draft: &HostDraft) -> Result<Host, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin(pool).await?;
     let host = db::hosts::insert(&mut tx, draft).await?;
     let changes = diff_fields(&blank_fields(&host), &host.fields());
     db::audit::record(
@@ -29,7 +29,7 @@ pub async fn update(
     current_name: &str,
     draft: &HostDraft,
 ) -> Result<Host, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin(pool).await?;
     let (before, after) = db::hosts::update(&mut tx, current_name, draft).await?;
     let changes = diff_fields(&before.fields(), &after.fields());
     if !changes.is_empty() {
@@ -47,7 +47,7 @@ pub async fn update(
 }
 
 pub async fn delete(pool: &SqlitePool, actor: &Actor, name: &str, version: i64) -> Result<Host, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin(pool).await?;
     let before = db::hosts::delete(&mut tx, name, version).await?;
     let changes = diff_fields(&before.fields(), &blank_fields(&before));
     db::audit::record(

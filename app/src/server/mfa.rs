@@ -31,7 +31,7 @@ pub async fn enable(
     }
     let sealed = totp::seal(key, session.user.id, secret)?;
     let (codes, hashes) = totp::recovery_codes();
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin(pool).await?;
     db::users::set_totp(&mut tx, session.user.id, Some(&sealed), &hashes).await?;
     let changes = vec![("second factor".into(), "off".into(), "TOTP".into())];
     let who = (KIND, Some(session.user.id), session.user.username.as_str());
@@ -51,7 +51,7 @@ pub async fn disable_own(pool: &SqlitePool, session: &Session, password: &str) -
     if !auth::verify_password(password.to_owned(), Some(hash)).await {
         return Err(AppError::field("password", "this is not your password"));
     }
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin(pool).await?;
     db::users::set_totp(&mut tx, session.user.id, None, &[]).await?;
     let changes = vec![("second factor".into(), "TOTP".into(), "off".into())];
     let who = (KIND, Some(session.user.id), session.user.username.as_str());
@@ -62,7 +62,7 @@ pub async fn disable_own(pool: &SqlitePool, session: &Session, password: &str) -
 
 /// An admin removes someone's second factor (a lost phone); their sessions end.
 pub async fn reset_for(pool: &SqlitePool, actor: &Actor, username: &str) -> Result<(), AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin(pool).await?;
     let user = db::users::get(&mut tx, username).await?;
     db::users::set_totp(&mut tx, user.id, None, &[]).await?;
     db::sessions::revoke_all(&mut tx, user.id, None).await?;
@@ -93,7 +93,7 @@ pub async fn set_required(pool: &SqlitePool, session: &Session, on: bool) -> Res
         ));
     }
     let actor = &Actor::from(session);
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin(pool).await?;
     let before = db::settings::get_flag(pool, REQUIRE_TOTP).await?;
     db::settings::set_flag(&mut tx, REQUIRE_TOTP, on).await?;
     if before != on {

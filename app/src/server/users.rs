@@ -20,7 +20,7 @@ pub async fn create(pool: &SqlitePool, actor: &Actor, input: &NewUserInput) -> R
         return Err(AppError::Validation(e));
     }
     let hash = auth::hash_password(input.password.clone()).await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin(pool).await?;
     let user = db::users::create(&mut *tx, &username, &hash, role).await?;
     let changes = vec![
         ("username".into(), String::new(), username.clone()),
@@ -50,7 +50,7 @@ pub async fn update(
     disabled: bool,
 ) -> Result<UserSummary, AppError> {
     let role = Role::parse(role).map_err(|m| AppError::field("role", m))?;
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin(pool).await?;
     let before = db::users::get(&mut tx, username).await?;
     let stays_admin = role == Role::Admin && !disabled;
     let was_admin = before.role == Role::Admin && !before.disabled;
@@ -97,7 +97,7 @@ pub async fn reset_password(
 ) -> Result<(), AppError> {
     check_password(password).map_err(|m| AppError::field("password", m))?;
     let hash = auth::hash_password(password.to_owned()).await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin(pool).await?;
     let user = db::users::get(&mut tx, username).await?;
     db::users::set_password_hash(&mut tx, user.id, &hash).await?;
     db::sessions::revoke_all(&mut tx, user.id, None).await?;
@@ -116,7 +116,7 @@ pub async fn reset_password(
 
 /// Ends every session of a user.
 pub async fn revoke_sessions(pool: &SqlitePool, actor: &Actor, username: &str) -> Result<(), AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin(pool).await?;
     let user = db::users::get(&mut tx, username).await?;
     let ended = db::sessions::revoke_all(&mut tx, user.id, None).await?;
     let changes = vec![("sessions".into(), ended.to_string(), "0".into())];
@@ -149,7 +149,7 @@ pub async fn change_own_password(
         return Err(AppError::field("confirm", "the two new passwords differ"));
     }
     let hash = auth::hash_password(new.to_owned()).await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin(pool).await?;
     db::users::set_password_hash(&mut tx, session.user.id, &hash).await?;
     db::sessions::revoke_all(&mut tx, session.user.id, Some(&session.token_hash)).await?;
     let changes = vec![("password".into(), String::new(), "(changed)".into())];

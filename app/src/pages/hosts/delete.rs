@@ -5,8 +5,7 @@ use leptos_meta::Title;
 use super::detail::use_host_name;
 use crate::api::hosts::{get_delete_host, DeleteHost as DeleteHostAction};
 use crate::components::error::ErrorBox;
-use crate::components::form::FormMessage;
-use crate::model::AppError;
+use crate::components::form::{form_error, FormMessage};
 
 #[component]
 pub fn DeleteHost() -> impl IntoView {
@@ -19,11 +18,7 @@ pub fn DeleteHost() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok((host, carried)) => {
-                        let error: Signal<Option<AppError>> = Signal::derive(move || match action.value().get() {
-                            Some(Err(e)) => Some(e),
-                            Some(Ok(())) => None,
-                            None => carried.clone(),
-                        });
+                        let error = form_error(move || action.value().get(), carried);
                         let back = format!("/hosts/{}", host.name);
                         view! {
                             <header class="page-header"><h1>"Delete " {host.name.clone()} "?"</h1></header>

@@ -5,21 +5,8 @@ use leptos_meta::Title;
 use super::detail::use_host_name;
 use crate::api::hosts::{get_host_form, CreateHost, HostFormData, UpdateHost};
 use crate::components::error::ErrorBox;
-use crate::components::form::{Field, FormError, FormMessage, Select, TextArea};
+use crate::components::form::{form_error, Field, FormError, FormMessage, Select, TextArea};
 use crate::model::host::{HostInput, ARCHITECTURES};
-use crate::model::AppError;
-
-/// The error to show: the action's (JavaScript on) or the one carried back (off).
-fn form_error<T>(
-    value: impl Fn() -> Option<Result<T, AppError>> + Send + Sync + 'static,
-    carried: Option<AppError>,
-) -> FormError {
-    Signal::derive(move || match value() {
-        Some(Err(e)) => Some(e),
-        Some(Ok(_)) => None,
-        None => carried.clone(),
-    })
-}
 
 #[component]
 pub fn NewHost() -> impl IntoView {

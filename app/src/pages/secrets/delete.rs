@@ -5,9 +5,8 @@ use leptos_meta::Title;
 use super::use_secret_name;
 use crate::api::secrets::{get_delete_secret, DeleteSecret as DeleteSecretAction};
 use crate::components::error::ErrorBox;
-use crate::components::form::FormMessage;
+use crate::components::form::{form_error, FormMessage};
 use crate::model::secret::kind_label;
-use crate::model::AppError;
 
 #[component]
 pub fn DeleteSecret() -> impl IntoView {
@@ -20,11 +19,7 @@ pub fn DeleteSecret() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok((secret, carried)) => {
-                        let error: Signal<Option<AppError>> = Signal::derive(move || match action.value().get() {
-                            Some(Err(e)) => Some(e),
-                            Some(Ok(())) => None,
-                            None => carried.clone(),
-                        });
+                        let error = form_error(move || action.value().get(), carried);
                         let back = format!("/settings/secrets/{}", secret.name);
                         view! {
                             <header class="page-header"><h1>"Delete " {secret.name.clone()} "?"</h1></header>

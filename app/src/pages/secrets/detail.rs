@@ -3,11 +3,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::form::{form_error, ValueField, F};
+use super::form::{ValueField, F};
 use super::use_secret_name;
 use crate::api::secrets::{get_secret_form, SecretFormData, UpdateSecret};
 use crate::components::error::ErrorBox;
-use crate::components::form::{Field, FormMessage};
+use crate::components::form::{form_error, Field, FormMessage};
 use crate::components::time::Age;
 use crate::model::secret::kind_label;
 use crate::model::AppError;

@@ -4,24 +4,11 @@ use leptos_meta::Title;
 
 use crate::api::secrets::{get_secret_form, CreateSecret, SecretFormData};
 use crate::components::error::ErrorBox;
-use crate::components::form::{Field, FormError, FormMessage, Select};
+use crate::components::form::{form_error, Field, FormError, FormMessage, Select};
 use crate::model::secret::SECRET_KINDS;
-use crate::model::AppError;
 
 /// The form name: fields are posted as `secret[name]`, `secret[value]`, ...
 pub(super) const F: &str = "secret";
-
-/// The error to show: the action's (JavaScript on) or the one carried back (off).
-pub(super) fn form_error<T>(
-    value: impl Fn() -> Option<Result<T, AppError>> + Send + Sync + 'static,
-    carried: Option<AppError>,
-) -> FormError {
-    Signal::derive(move || match value() {
-        Some(Err(e)) => Some(e),
-        Some(Ok(_)) => None,
-        None => carried.clone(),
-    })
-}
 
 #[component]
 pub fn NewSecret() -> impl IntoView {

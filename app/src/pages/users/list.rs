@@ -4,7 +4,7 @@ use leptos_meta::Title;
 
 use crate::api::users::{get_new_user_form, list_users, CreateUser};
 use crate::components::error::ErrorBox;
-use crate::components::form::{Field, FormMessage, Select};
+use crate::components::form::{form_error, Field, FormMessage, Select};
 use crate::components::time::Age;
 use crate::model::user::{UserSummary, ROLE_NAMES};
 
@@ -70,11 +70,7 @@ pub fn NewUser() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok((input, carried)) => {
-                        let error = Signal::derive(move || match action.value().get() {
-                            Some(Err(e)) => Some(e),
-                            Some(Ok(())) => None,
-                            None => carried.clone(),
-                        });
+                        let error = form_error(move || action.value().get(), carried);
                         view! {
                             <ActionForm action attr:class="form" attr:novalidate=true>
                                 <FormMessage error/>

@@ -42,6 +42,14 @@ pub async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
         .context("applying database migrations")
 }
 
+/// Starts a write transaction that holds SQLite's write lock from its first statement.
+/// A deferred one that reads first and writes later fails with "database is locked"
+/// when another connection wrote in between, whatever the busy timeout; every
+/// read-check-write in Owlery (versions, last admin, flashes) goes through here.
+pub async fn begin(pool: &SqlitePool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
 /// Seconds since the Unix epoch: how every timestamp is stored.
 pub fn now() -> i64 {
     std::time::SystemTime::now()

@@ -212,7 +212,7 @@ pub async fn take_flash(
     token_hash: &[u8],
     form: &str,
 ) -> Result<Option<String>, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::begin(pool).await?;
     let flash: Option<Option<String>> = sqlx::query_scalar(
         "SELECT flash FROM sessions WHERE token_hash = ? AND json_extract(flash, '$.form') = ?",
     )

@@ -216,7 +216,7 @@ pub async fn set_totp(
 
 /// Uses up a recovery code: true when its hash was one of the user's unused codes.
 pub async fn take_recovery_code(pool: &SqlitePool, id: i64, hash: &str) -> Result<bool, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::begin(pool).await?;
     let json: String = sqlx::query_scalar("SELECT recovery_codes FROM users WHERE id = ?")
         .bind(id)
         .fetch_one(&mut *tx)

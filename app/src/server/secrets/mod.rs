@@ -45,7 +45,7 @@ pub async fn create(
         new.value.expose().as_bytes(),
         &associated_data(&new.name, &new.kind),
     )?;
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin(pool).await?;
     let fields = (new.name.as_str(), new.kind.as_str(), new.description.as_str());
     let secret = db::secrets::insert(&mut tx, fields, &sealed, &actor.name).await?;
     let mut changes = diff(("", ""), (&secret.kind, &secret.description));
@@ -65,7 +65,7 @@ pub async fn update(
     name: &str,
     input: &SecretInput,
 ) -> Result<Secret, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin(pool).await?;
     let current = db::secrets::get(&mut tx, name).await?;
     let edit = input.parse_change(&current.kind).map_err(AppError::Validation)?;
     let sealed = match &edit.value {
@@ -100,7 +100,7 @@ pub async fn update(
 }
 
 pub async fn delete(pool: &SqlitePool, actor: &Actor, name: &str, version: i64) -> Result<Secret, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin(pool).await?;
     let before = db::secrets::delete(&mut tx, name, version).await?;
     let mut changes = diff((&before.kind, &before.description), ("", ""));
     changes.push(change(VALUE_GONE));
