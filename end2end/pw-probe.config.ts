@@ -1,2 +1,0 @@
-import base from "/work/main/end2end/playwright.config";
-export default { ...base, webServer: undefined };
