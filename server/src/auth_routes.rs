@@ -9,7 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
 
-use crate::guard::{client_addr, encode_component};
+use crate::guard::client_addr;
+use app::domain::url::{encode_component, encode_path};
 
 #[derive(Deserialize)]
 pub struct LoginForm {
@@ -123,7 +124,7 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
             let next = safe_next(&form.next);
             if c.totp {
                 tracing::info!(user = %c.user.username, %addr, "password accepted, second factor next");
-                let to = format!("/login/totp?next={}", encode_component(next));
+                let to = format!("/login/totp?next={}", encode_path(next));
                 return start_session(&state, &headers, &addr, c.user.id, &to, true).await;
             }
             tracing::info!(user = %c.user.username, %addr, "signed in");
@@ -142,7 +143,7 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
             let to = format!(
                 "/login?error=invalid&username={}&next={}",
                 encode_component(&username),
-                encode_component(&form.next)
+                encode_path(&form.next)
             );
             Redirect::to(&to).into_response()
         }
@@ -188,7 +189,7 @@ pub async fn totp(State(state): State<AppState>, req: Request) -> Response {
         Ok(false) => {
             tracing::info!(user = %user.username, %addr, "wrong second factor");
             let _ = throttle::record_failure(&state.db, &key.0, key.1).await;
-            let to = format!("/login/totp?error=invalid&next={}", encode_component(&form.next));
+            let to = format!("/login/totp?error=invalid&next={}", encode_path(&form.next));
             Redirect::to(&to).into_response()
         }
         Err(_) => Redirect::to("/login?error=internal").into_response(),

@@ -1,5 +1,6 @@
 //! Guards every request passes: a session for everything not public, a same-origin
 //! check for every state-changing request, and security headers on every response.
+use app::domain::url::encode_path;
 use app::server::auth::{self, Session};
 use app::server::{db, AppState};
 use axum::extract::{ConnectInfo, Request, State};
@@ -22,18 +23,6 @@ pub fn is_public(path: &str) -> bool {
             | "/favicon.ico"
             | "/favicon.svg"
     ) || path.starts_with("/pkg/")
-}
-
-/// Percent-encodes a path and query for use as the `next` parameter.
-pub fn encode_component(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 pub fn client_addr(req: &Request) -> String {
@@ -107,7 +96,7 @@ pub async fn require_session(State(state): State<AppState>, mut req: Request, ne
             let target = if wanted == "/" {
                 "/login".to_owned()
             } else {
-                format!("/login?next={}", encode_component(wanted))
+                format!("/login?next={}", encode_path(wanted))
             };
             Redirect::to(&target).into_response()
         }

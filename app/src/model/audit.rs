@@ -2,6 +2,8 @@
 //! page's filters.
 use serde::{Deserialize, Serialize};
 
+use crate::domain::url::encode_component;
+
 use super::error::FieldErrors;
 use crate::domain::time::parse_date;
 
@@ -28,7 +30,7 @@ impl AuditEntry {
     /// The page of the object as it is now, when it still exists.
     pub fn href(&self) -> Option<String> {
         match (self.object_kind.as_str(), &self.current_name) {
-            ("host", Some(name)) => Some(format!("/hosts/{}", encode(name))),
+            ("host", Some(name)) => Some(format!("/hosts/{}", encode_component(name))),
             _ => None,
         }
     }
@@ -126,7 +128,7 @@ impl AuditQuery {
         ]
         .iter()
         .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(k, v)| format!("{k}={}", encode(v.trim())))
+        .map(|(k, v)| format!("{k}={}", encode_component(v.trim())))
         .collect::<Vec<_>>()
         .join("&")
     }
@@ -142,16 +144,6 @@ impl AuditQuery {
             p => format!("?{p}&{cursor}"),
         }
     }
-}
-
-/// Percent-encoding of a path segment or query value.
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -89,20 +89,11 @@ pub fn current_code(secret_base32: &str) -> Option<String> {
     code_at_time(secret_base32, now_secs())
 }
 
-fn percent(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// The otpauth:// address an authenticator app scans.
 pub fn provisioning_url(secret_base32: &str, account: &str) -> String {
     format!(
         "otpauth://totp/{ISSUER}:{}?secret={secret_base32}&issuer={ISSUER}&algorithm=SHA1&digits=6&period={STEP_SECS}",
-        percent(account)
+        crate::domain::url::encode_component(account)
     )
 }
 

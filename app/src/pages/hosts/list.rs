@@ -8,6 +8,7 @@ use super::ram;
 use crate::api::hosts::list_hosts;
 use crate::components::error::ErrorBox;
 use crate::components::layout::IfRole;
+use crate::domain::url::encode_component;
 use crate::model::host::{HostListItem, HostQuery};
 use crate::model::user::Role;
 
@@ -21,16 +22,6 @@ const COLUMNS: [(&str, &str); 8] = [
     ("disk", "Disk"),
     ("ipv4", "Public IPv4"),
 ];
-
-/// Query-string encoding of a value: enough for filter texts in links.
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
 
 #[component]
 pub fn HostList() -> impl IntoView {
@@ -93,7 +84,7 @@ fn HostTable(hosts: Vec<HostListItem>, query: HostQuery) -> impl IntoView {
             let desc = active && !query.desc;
             let href = format!(
                 "?q={}&sort={key}&desc={}",
-                encode(&query.q),
+                encode_component(&query.q),
                 if desc { 1 } else { 0 }
             );
             let sort = match (active, query.desc) {
