@@ -257,17 +257,21 @@ async fn when_admins_require_totp_a_user_without_it_reaches_only_their_account()
     );
 }
 
+/// The enrolment secret the account page shows as text.
+async fn shown_secret(app: &TestApp) -> String {
+    let (_, page) = app.page("/account").await;
+    page.split("class=\"mono secret\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap()
+        .to_owned()
+}
+
 #[tokio::test]
 async fn without_javascript_a_failed_enrolment_keeps_the_same_secret() {
     let app = spawn().await;
     app.sign_in_as("alice", Role::Viewer).await;
-    let (_, page) = app.page("/account").await;
-    let secret = page
-        .split("class=\"mono secret\">")
-        .nth(1)
-        .and_then(|s| s.split('<').next())
-        .unwrap()
-        .to_owned();
+    let secret = shown_secret(&app).await;
     let form = [("password", PASSWORD), ("code", "000000")];
     let res = app.post_plain(EnableTotp::PATH, "/account", &form).await;
     assert_eq!(res.status(), StatusCode::FOUND);
@@ -377,13 +381,7 @@ async fn every_kind_of_change_to_users_and_settings_leaves_one_audit_entry() {
 async fn without_javascript_the_recovery_codes_are_shown_once_after_enrolment() {
     let app = spawn().await;
     app.sign_in_as("alice", Role::Viewer).await;
-    let (_, page) = app.page("/account").await;
-    let secret = page
-        .split("class=\"mono secret\">")
-        .nth(1)
-        .and_then(|s| s.split('<').next())
-        .unwrap()
-        .to_owned();
+    let secret = shown_secret(&app).await;
     let wrong = [("password", PASSWORD), ("code", "000000")];
     let res = app.post_plain(EnableTotp::PATH, "/account", &wrong).await;
     let (_, after_error) = app.page(&location(&res).replace(&app.url(""), "")).await;

@@ -137,45 +137,29 @@ impl HostInput {
         let tags = e.check("tags", parse_tags(&self.tags));
         let notes = e.check("notes", max_len(&self.notes, 4000));
         let version = e.check("version", parse_version(&self.version));
-        match (
-            name, provider, plan, arch, vcpus, ram_mib, disk_gb, ipv4, ipv6, mesh_addr, ssh_host, ssh_port,
-            ssh_user, tags, notes, version,
-        ) {
-            (
-                Some(name),
-                Some(provider),
-                Some(plan),
-                Some(arch),
-                Some(vcpus),
-                Some(ram_mib),
-                Some(disk_gb),
-                Some(ipv4),
-                Some(ipv6),
-                Some(mesh_addr),
-                Some(ssh_host),
-                Some(ssh_port),
-                Some(ssh_user),
-                Some(tags),
-                Some(notes),
-                Some(version),
-            ) if e.is_empty() => Ok(HostDraft {
-                name,
-                provider,
-                plan,
-                arch,
-                vcpus,
-                ram_mib,
-                disk_gb,
-                ipv4,
-                ipv6,
-                mesh_addr,
-                ssh_host,
-                ssh_port,
-                ssh_user,
-                tags,
-                notes,
-                version,
-            }),
+        // Every field was checked above; the draft exists only if none failed.
+        let draft = (|| {
+            Some(HostDraft {
+                name: name?,
+                provider: provider?,
+                plan: plan?,
+                arch: arch?,
+                vcpus: vcpus?,
+                ram_mib: ram_mib?,
+                disk_gb: disk_gb?,
+                ipv4: ipv4?,
+                ipv6: ipv6?,
+                mesh_addr: mesh_addr?,
+                ssh_host: ssh_host?,
+                ssh_port: ssh_port?,
+                ssh_user: ssh_user?,
+                tags: tags?,
+                notes: notes?,
+                version: version?,
+            })
+        })();
+        match draft {
+            Some(draft) if e.is_empty() => Ok(draft),
             _ => Err(e),
         }
     }
