@@ -7,6 +7,7 @@
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use tokio::sync::OnceCell;
 
 use super::{auth, db, state::app_state};
 use crate::model::AppError;
@@ -34,28 +35,30 @@ async fn keep<T: Serialize>(flash: &Flash<T>) {
 }
 
 /// Flashes already taken while rendering this request. A page may build a component
-/// (and call its loader) more than once while it renders; each call must see the same
-/// flash, though the database hands it out only once.
+/// (and call its loader) more than once, even at the same time, while it renders; each
+/// call must see the same flash, though the database hands it out only once. One cell
+/// per form: the first caller takes it from the database, the others wait for that.
 #[derive(Clone, Default)]
-pub struct TakenFlashes(Arc<Mutex<HashMap<String, String>>>);
+pub struct TakenFlashes(Arc<Mutex<HashMap<String, TakenFlash>>>);
+
+/// The flash of one form, taken once per request.
+type TakenFlash = Arc<OnceCell<Option<String>>>;
 
 async fn take_flash<T: DeserializeOwned>(form: &str) -> Option<Flash<T>> {
     let state = app_state().ok()?;
     let session = auth::current_session().ok()?;
+    let take = || async {
+        db::sessions::take_flash(&state.db, &session.token_hash, form)
+            .await
+            .ok()
+            .flatten()
+    };
     let taken = leptos::prelude::use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<TakenFlashes>().cloned());
-    let cached = taken.as_ref().and_then(|t| t.0.lock().ok()?.get(form).cloned());
-    let json = match cached {
-        Some(json) => json,
-        None => {
-            let json = db::sessions::take_flash(&state.db, &session.token_hash, form)
-                .await
-                .ok()??;
-            if let Some(Ok(mut map)) = taken.as_ref().map(|t| t.0.lock()) {
-                map.insert(form.to_owned(), json.clone());
-            }
-            json
-        }
+    let cell = taken.and_then(|t| Some(t.0.lock().ok()?.entry(form.to_owned()).or_default().clone()));
+    let json = match cell {
+        Some(cell) => cell.get_or_init(take).await.clone()?,
+        None => take().await?,
     };
     serde_json::from_str::<Flash<T>>(&json).ok()
 }
