@@ -4,7 +4,7 @@ import { expect, test } from "@playwright/test";
 import { ready, signIn, totp } from "./helpers";
 
 test("a new co-admin enrols a second factor and signs in with a code", async ({ browser, page }, info) => {
-  const name = `totp-${info.project.name}`;
+  const name = `totp-${info.project.name}-${info.repeatEachIndex}`;
   const password = "totp user password";
 
   await signIn(page, info);

@@ -8,6 +8,7 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 /// Paths reachable without signing in: sign-in itself, setup, health, static assets.
 pub fn is_public(path: &str) -> bool {
@@ -129,31 +130,56 @@ fn server_fn_refusal(path: &str, session: &Session) -> Option<Response> {
 /// Responses that are not pages (server functions, assets, redirects) run nothing.
 const NON_PAGE_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-/// A page's Content-Security-Policy: scripts only from this site or carrying the page's
-/// nonce (the hydration script), wasm allowed to compile, nothing framed or embedded.
-/// Called while a page renders, so the nonce is the one Leptos puts on its scripts.
-pub fn page_csp() {
-    use leptos::prelude::use_context;
-    let (Some(nonce), Some(options)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) else {
-        return;
-    };
-    let policy = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
-         form-action 'self'; frame-ancestors 'none'"
-    );
-    if let Ok(value) = HeaderValue::from_str(&policy) {
-        options.insert_header(header::CONTENT_SECURITY_POLICY, value);
+/// The nonce of the page a request may render. This middleware makes it, Leptos puts it
+/// on its scripts (`provide_page_nonce`), and the response's policy names it. Decided
+/// here rather than through Leptos's `ResponseOptions`, whose headers were now and then
+/// missing from a page rendered while other requests ran (seen in the browser tests).
+#[derive(Clone)]
+pub struct PageNonce(Arc<str>);
+
+impl PageNonce {
+    fn new() -> Self {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use base64::Engine as _;
+        use rand::RngCore as _;
+        let mut bytes = [0u8; 16];
+        rand::rng().fill_bytes(&mut bytes);
+        PageNonce(URL_SAFE_NO_PAD.encode(bytes).into())
     }
 }
 
+/// Called before a page renders: its scripts carry the nonce this request was given.
+pub fn provide_page_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    if let Some(PageNonce(nonce)) =
+        use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<PageNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce));
+    }
+}
+
+/// A page's Content-Security-Policy: scripts only from this site or carrying the page's
+/// nonce (the hydration script), wasm allowed to compile, nothing framed or embedded.
+fn page_csp(nonce: &str) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    ))
+    .ok()
+}
+
 /// Headers every response carries, the same on every route.
-pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn security_headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let is_asset = req.uri().path().starts_with("/pkg/");
+    let nonce = PageNonce::new();
+    req.extensions_mut().insert(nonce.clone());
     let mut res = next.run(req).await;
+    let is_page = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
     let h = res.headers_mut();
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -161,12 +187,11 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     );
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(NON_PAGE_CSP),
-        );
-    }
+    let policy = is_page
+        .then(|| page_csp(&nonce.0))
+        .flatten()
+        .unwrap_or(HeaderValue::from_static(NON_PAGE_CSP));
+    h.insert(header::CONTENT_SECURITY_POLICY, policy);
     if !is_asset {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

@@ -28,7 +28,6 @@ pub const AXUM_ROUTES: [(&str, &str, bool); 7] = [
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let context = state.clone();
     Router::new()
         .route("/health", get(health))
         .route("/auth/login", post(auth_routes::login))
@@ -37,17 +36,14 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/logout", post(auth_routes::logout))
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .route("/audit.csv", get(audit_export::export))
-        .leptos_routes_with_context(&state, routes, move || provide_context(context.clone()), {
+        .leptos_routes_with_context(&state, routes, page_context(state.clone()), {
             let options = state.leptos_options.clone();
-            move || {
-                guard::page_csp();
-                shell(options.clone())
-            }
+            move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(|options| {
-            guard::page_csp();
-            shell(options)
-        }))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            page_context(state.clone()),
+            shell,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             guard::require_session,
@@ -58,6 +54,14 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// What every rendered page can reach: the server's state, and its request's nonce.
+fn page_context(state: AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    move || {
+        provide_context(state.clone());
+        guard::provide_page_nonce();
+    }
 }
 
 async fn server_fn(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {

@@ -209,6 +209,46 @@ async fn a_page_allows_only_its_own_nonced_inline_script() {
 }
 
 #[tokio::test]
+async fn pages_rendered_side_by_side_each_name_their_own_nonce_and_status() {
+    let app = spawn().await;
+    app.sign_in_as("alice", Role::Admin).await;
+    let mut pages = tokio::task::JoinSet::new();
+    for i in 0..48 {
+        let (client, url) = (
+            app.client.clone(),
+            app.url(["/", "/account", "/hosts/nope"][i % 3]),
+        );
+        pages.spawn(async move {
+            let res = client.get(&url).send().await.unwrap();
+            let status = res.status();
+            let csp = res
+                .headers()
+                .get("content-security-policy")
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default();
+            (url, status, csp, res.text().await.unwrap())
+        });
+    }
+    while let Some(page) = pages.join_next().await {
+        let (url, status, csp, body) = page.unwrap();
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next());
+        assert!(
+            nonce.is_some_and(|n| body.contains(&format!("nonce=\"{n}\""))),
+            "{url}: {csp}"
+        );
+        let expected = if url.ends_with("/nope") {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::OK
+        };
+        assert_eq!(status, expected, "{url}");
+    }
+}
+
+#[tokio::test]
 async fn https_mode_sends_the_same_hsts_header_on_every_route() {
     let app = common::spawn_with(app::server::state::Settings {
         secure_cookies: true,

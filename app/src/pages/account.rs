@@ -4,9 +4,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::account::{get_account, AccountPage, ChangePassword, RevokeSession};
+use crate::api::totp::{get_totp_enrolment, TotpEnrolment};
 use crate::components::error::ErrorBox;
 use crate::components::form::{Field, FormMessage};
 use crate::components::time::Age;
+use crate::model::AppError;
 use crate::pages::totp::TotpSection;
 
 #[component]
@@ -18,12 +20,16 @@ pub fn Account() -> impl IntoView {
         move || (change.version().get(), revoke.version().get()),
         |_| get_account(),
     );
+    // Created here, not inside the card: hydration matches resources to the server's
+    // values by creation order, and a resource created after an `.await` gets its number
+    // whenever that future happens to resolve.
+    let enrolment = Resource::new(|| (), |_| get_totp_enrolment());
     view! {
         <Title text="Account"/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(page) => view! { <AccountView page change revoke/> }.into_any(),
+                    Ok(page) => view! { <AccountView page change revoke enrolment/> }.into_any(),
                     Err(error) => view! { <ErrorBox error/> }.into_any(),
                 }
             })}
@@ -36,6 +42,7 @@ fn AccountView(
     page: AccountPage,
     change: ServerAction<ChangePassword>,
     revoke: ServerAction<RevokeSession>,
+    enrolment: Resource<Result<TotpEnrolment, AppError>>,
 ) -> impl IntoView {
     let AccountPage {
         user,
@@ -80,7 +87,7 @@ fn AccountView(
                     <button type="submit" class="primary">"Change my password"</button>
                 </ActionForm>
             </section>
-            <TotpSection enabled=totp/>
+            <TotpSection enabled=totp data=enrolment/>
             <section class="card wide">
                 <h2>"Your sessions"</h2>
                 <div class="table-wrap">

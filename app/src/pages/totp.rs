@@ -3,15 +3,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::totp::{get_totp_enrolment, DisableTotp, EnableTotp, TotpEnrolment};
+use crate::api::totp::{DisableTotp, EnableTotp, TotpEnrolment};
 use crate::components::error::ErrorBox;
 use crate::components::form::{Field, FormMessage};
+use crate::model::AppError;
 
 /// The account page's second-factor card: turn it on (QR code, code, password), see
-/// the recovery codes once, or turn it off.
+/// the recovery codes once, or turn it off. The page creates `data` (see `Account`).
 #[component]
-pub fn TotpSection(enabled: bool) -> impl IntoView {
-    let data = Resource::new(|| (), |_| get_totp_enrolment());
+pub fn TotpSection(enabled: bool, data: Resource<Result<TotpEnrolment, AppError>>) -> impl IntoView {
     view! {
         <section class="card" id="totp">
             <h2>"Two-factor sign-in"</h2>

@@ -13,7 +13,7 @@ pub fn DeleteHost() -> impl IntoView {
     let action = ServerAction::<DeleteHostAction>::new();
     let data = Resource::new(move || name.get(), get_delete_host);
     view! {
-        <Title text=move || format!("Delete {}", name.get())/>
+        {move || view! { <Title text=format!("Delete {}", name.get())/> }}
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

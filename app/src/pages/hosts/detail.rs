@@ -22,7 +22,10 @@ pub fn HostDetail() -> impl IntoView {
     let name = use_host_name();
     let page = Resource::new(move || name.get(), get_host);
     view! {
-        <Title text=move || name.get()/>
+        // A title is a plain string rebuilt when the name changes, never a closure over a
+        // signal: the server reads titles after rendering, when the page's signals may
+        // already be gone (it panicked now and then under concurrent requests).
+        {move || view! { <Title text=name.get()/> }}
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {

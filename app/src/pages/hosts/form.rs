@@ -47,7 +47,7 @@ pub fn EditHost() -> impl IntoView {
     let action = ServerAction::<UpdateHost>::new();
     let data = Resource::new(move || name.get(), |n| get_host_form(Some(n)));
     view! {
-        <Title text=move || format!("Edit {}", name.get())/>
+        {move || view! { <Title text=format!("Edit {}", name.get())/> }}
         <header class="page-header"><h1>"Edit " {move || name.get()}</h1></header>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {

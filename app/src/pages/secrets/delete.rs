@@ -14,7 +14,7 @@ pub fn DeleteSecret() -> impl IntoView {
     let action = ServerAction::<DeleteSecretAction>::new();
     let data = Resource::new(move || name.get(), get_delete_secret);
     view! {
-        <Title text=move || format!("Delete {}", name.get())/>
+        {move || view! { <Title text=format!("Delete {}", name.get())/> }}
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

@@ -26,7 +26,7 @@ pub fn SecretDetail() -> impl IntoView {
         }
     });
     view! {
-        <Title text=move || name.get()/>
+        {move || view! { <Title text=name.get()/> }}
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

@@ -35,7 +35,7 @@ pub fn UserDetail() -> impl IntoView {
         |(name, ..)| get_user(name),
     );
     view! {
-        <Title text=move || name.get()/>
+        {move || view! { <Title text=name.get()/> }}
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
