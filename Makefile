@@ -8,8 +8,11 @@ DATA ?= ./data
 E2E_DIR ?= target/e2e
 E2E_BIND ?= 127.0.0.1:3917
 WASM := --no-default-features --features hydrate --target wasm32-unknown-unknown
+# Real OpenSSH hosts on this machine for the SSH job tests (see its README).
+TESTBED ?= $(abspath ../shared/testbed/testbed.sh)
+WITH_TESTBED = eval "$$($(TESTBED) env)" &&
 
-.PHONY: run build bootstrap test lint fmt-check clippy unit e2e bench demo clean
+.PHONY: run build bootstrap test lint fmt-check clippy unit e2e bench demo clean testbed
 
 run: build
 	./target/release/owlery serve --bind $(BIND) --data $(DATA) --site target/site
@@ -39,14 +42,17 @@ clippy:
 	cargo clippy -p server --all-targets -- -D warnings
 	cargo clippy -p app $(WASM) -- -D warnings
 
-unit:
-	cargo test -p app --features ssr
-	cargo test -p server
+testbed:
+	$(TESTBED) up
 
-e2e: build
+unit: testbed
+	cargo test -p app --features ssr
+	$(WITH_TESTBED) cargo test -p server
+
+e2e: build testbed
 	rm -rf $(E2E_DIR) && mkdir -p $(E2E_DIR)
 	echo "$${E2E_PASSWORD:-e2e admin password}" | ./target/release/owlery user add e2e-admin --role admin --password-stdin --data $(E2E_DIR)/data
-	cd end2end && OWLERY_E2E_BIND=$(E2E_BIND) OWLERY_E2E_DATA=../$(E2E_DIR)/data npx playwright test
+	$(WITH_TESTBED) cd end2end && OWLERY_E2E_BIND=$(E2E_BIND) OWLERY_E2E_DATA=../$(E2E_DIR)/data npx playwright test
 
 bench: build
 	.ci/bench

@@ -10,9 +10,11 @@ use crate::pages::audit::AuditLog;
 use crate::pages::auth::{Login, Setup};
 use crate::pages::dashboard::Dashboard;
 use crate::pages::hosts::{DeleteHost, EditHost, HostDetail, HostList, NewHost};
+use crate::pages::jobs::{JobDetail, JobList, NewJob};
 use crate::pages::not_found::NotFound;
 use crate::pages::secrets::{DeleteSecret, NewSecret, SecretDetail, SecretList};
 use crate::pages::settings::Settings;
+use crate::pages::ssh::{ImportKnownHosts, SshIdentities};
 use crate::pages::totp::TotpLogin;
 use crate::pages::users::{NewUser, UserDetail, UserList};
 
@@ -63,12 +65,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("hosts/:name") view=HostDetail ssr=SsrMode::Async/>
                     <Route path=path!("hosts/:name/edit") view=EditHost ssr=SsrMode::Async/>
                     <Route path=path!("hosts/:name/delete") view=DeleteHost ssr=SsrMode::Async/>
+                    <Route path=path!("jobs") view=JobList ssr=SsrMode::Async/>
+                    <Route path=path!("jobs/new") view=NewJob ssr=SsrMode::Async/>
+                    <Route path=path!("jobs/:id") view=JobDetail ssr=SsrMode::Async/>
                     <Route path=path!("audit") view=AuditLog ssr=SsrMode::Async/>
                     <Route path=path!("settings/secrets") view=SecretList ssr=SsrMode::Async/>
                     <Route path=path!("settings/secrets/new") view=NewSecret ssr=SsrMode::Async/>
                     <Route path=path!("settings/secrets/:name") view=SecretDetail ssr=SsrMode::Async/>
                     <Route path=path!("settings/secrets/:name/delete") view=DeleteSecret ssr=SsrMode::Async/>
                     <Route path=path!("settings") view=Settings ssr=SsrMode::Async/>
+                    <Route path=path!("settings/ssh") view=SshIdentities ssr=SsrMode::Async/>
+                    <Route path=path!("settings/ssh/known-hosts") view=ImportKnownHosts ssr=SsrMode::Async/>
                     <Route path=path!("settings/users") view=UserList ssr=SsrMode::Async/>
                     <Route path=path!("settings/users/new") view=NewUser ssr=SsrMode::Async/>
                     <Route path=path!("settings/users/:name") view=UserDetail ssr=SsrMode::Async/>

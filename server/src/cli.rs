@@ -113,6 +113,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let pool = open(&data).await?;
             let master_key = secrets::master_key_for(&data.path, master_key_file.as_deref(), &pool).await?;
+            let interrupted = app::server::jobs::store::mark_interrupted(&pool)
+                .await
+                .map_err(|e| anyhow::anyhow!("marking interrupted jobs: {e}"))?;
+            if interrupted > 0 {
+                tracing::warn!(interrupted, "jobs were running when the server last stopped");
+            }
             let settings = app::server::state::Settings {
                 secure_cookies: https,
                 ..Default::default()
@@ -123,6 +129,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 settings: std::sync::Arc::new(settings),
                 setup: Default::default(),
                 master_key: std::sync::Arc::new(master_key),
+                jobs: std::sync::Arc::new(app::server::jobs::Jobs::new(
+                    app::server::ssh::RusshRemote::default(),
+                    app::server::jobs::DEFAULT_OUTPUT_CAP,
+                )),
             };
             crate::startup::serve(state, bind).await
         }

@@ -5,4 +5,5 @@ pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod guard;
+pub mod job_routes;
 pub mod startup;

@@ -25,7 +25,21 @@ const SERVER_FNS: &[(&str, Role)] = &[
     ("update_secret", Role::Admin),
     ("delete_secret", Role::Admin),
     ("get_delete_secret", Role::Admin),
+    ("get_ssh_identities", Role::Admin),
+    ("generate_ssh_identity", Role::Admin),
+    ("import_ssh_identity", Role::Admin),
+    ("get_host_ssh", Role::Viewer),
+    ("set_host_identity", Role::Admin),
+    ("fetch_host_key", Role::Admin),
+    ("accept_host_key", Role::Admin),
+    ("get_known_hosts_import", Role::Admin),
+    ("import_known_hosts", Role::Admin),
     ("list_audit", Role::Viewer),
+    ("list_jobs", Role::Viewer),
+    ("get_job", Role::Viewer),
+    ("get_new_job_form", Role::Operator),
+    ("start_job", Role::Operator),
+    ("cancel_job", Role::Operator),
     ("list_users", Role::Admin),
     ("get_user", Role::Admin),
     ("get_new_user_form", Role::Admin),
@@ -58,7 +72,12 @@ const PAGES: &[(&str, Option<Role>)] = &[
     ("/settings/secrets/new", Some(Role::Admin)),
     ("/settings/secrets/:name", Some(Role::Admin)),
     ("/settings/secrets/:name/delete", Some(Role::Admin)),
+    ("/settings/ssh", Some(Role::Admin)),
+    ("/settings/ssh/known-hosts", Some(Role::Admin)),
     ("/audit", Some(Role::Viewer)),
+    ("/jobs", Some(Role::Viewer)),
+    ("/jobs/new", Some(Role::Operator)),
+    ("/jobs/:id", Some(Role::Viewer)),
     ("/login/totp", None),
     ("/account", Some(Role::Viewer)),
     ("/settings", Some(Role::Admin)),
@@ -172,17 +191,23 @@ async fn every_page_is_shown_from_its_role_and_refused_below_it() {
             .await
             .unwrap();
         for route in &routes {
-            let pattern = route.path().replace("{name}", ":name");
+            let pattern = route.path().replace("{name}", ":name").replace("{id}", ":id");
             let needed = PAGES
                 .iter()
                 .find(|(p, _)| *p == pattern)
                 .unwrap_or_else(|| panic!("page {pattern} is missing from the role matrix"))
                 .1;
-            let path = pattern.replace(":name", "x");
+            // No job exists: a page with an `:id` shows "not found" to those allowed.
+            let path = pattern.replace(":name", "x").replace(":id", "1");
+            let shown = if pattern.contains(":id") {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::OK
+            };
             let status = client.get(app.url(&path)).send().await.unwrap().status();
             match needed {
                 None => assert_eq!(status, StatusCode::OK, "{path}"),
-                Some(needed) if role >= needed => assert_eq!(status, StatusCode::OK, "{role} on {path}"),
+                Some(needed) if role >= needed => assert_eq!(status, shown, "{role} on {path}"),
                 Some(_) => assert_eq!(status, StatusCode::FORBIDDEN, "{role} on {path}"),
             }
         }

@@ -3,8 +3,10 @@ pub mod account;
 pub mod audit;
 pub mod dashboard;
 pub mod hosts;
+pub mod jobs;
 pub mod secrets;
 pub mod session;
+pub mod ssh;
 pub mod totp;
 pub mod users;
 
@@ -28,7 +30,7 @@ pub fn allowed_before_enrolment(path: &str) -> bool {
 
 #[cfg(feature = "ssr")]
 pub fn required_role(path: &str) -> Option<crate::model::user::Role> {
-    use crate::model::user::Role::{Admin, Viewer};
+    use crate::model::user::Role::{Admin, Operator, Viewer};
     use leptos::server_fn::ServerFn;
     let table = [
         (session::GetCurrentUser::PATH, Viewer),
@@ -41,12 +43,26 @@ pub fn required_role(path: &str) -> Option<crate::model::user::Role> {
         (hosts::DeleteHost::PATH, Admin),
         (hosts::GetDeleteHost::PATH, Admin),
         (audit::ListAudit::PATH, Viewer),
+        (jobs::ListJobs::PATH, Viewer),
+        (jobs::GetJob::PATH, Viewer),
+        (jobs::GetNewJobForm::PATH, Operator),
+        (jobs::StartJob::PATH, Operator),
+        (jobs::CancelJob::PATH, Operator),
         (secrets::ListSecrets::PATH, Admin),
         (secrets::GetSecretForm::PATH, Admin),
         (secrets::CreateSecret::PATH, Admin),
         (secrets::UpdateSecret::PATH, Admin),
         (secrets::DeleteSecret::PATH, Admin),
         (secrets::GetDeleteSecret::PATH, Admin),
+        (ssh::GetSshIdentities::PATH, Admin),
+        (ssh::GenerateSshIdentity::PATH, Admin),
+        (ssh::ImportSshIdentity::PATH, Admin),
+        (ssh::GetHostSsh::PATH, Viewer),
+        (ssh::SetHostIdentity::PATH, Admin),
+        (ssh::FetchHostKey::PATH, Admin),
+        (ssh::AcceptHostKey::PATH, Admin),
+        (ssh::GetKnownHostsImport::PATH, Admin),
+        (ssh::ImportKnownHosts::PATH, Admin),
         (users::ListUsers::PATH, Admin),
         (users::GetUser::PATH, Admin),
         (users::GetNewUserForm::PATH, Admin),

@@ -39,10 +39,12 @@ pub fn Console() -> impl IntoView {
                 <ul>
                     <li><A href="/" exact=true>"Dashboard"</A></li>
                     <li><A href="/hosts">"Hosts"</A></li>
+                    <li><A href="/jobs">"Jobs"</A></li>
                     <li><A href="/audit">"Audit"</A></li>
                     <IfRole role=Role::Admin>
                         <li><A href="/settings" exact=true>"Settings"</A></li>
                         <li class="sub"><A href="/settings/users">"Users"</A></li>
+                        <li class="sub"><A href="/settings/ssh">"SSH identities"</A></li>
                         <li class="sub"><A href="/settings/secrets">"Secrets"</A></li>
                     </IfRole>
                 </ul>

@@ -20,6 +20,7 @@ pub fn Settings() -> impl IntoView {
         <p class="notice" role="status">{saved}</p>
         <nav class="sub-nav" aria-label="Settings">
             <a href="/settings/users">"Users"</a>
+            <a href="/settings/ssh">"SSH identities"</a>
             <a href="/settings/secrets">"Secrets"</a>
         </nav>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>

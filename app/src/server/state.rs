@@ -14,6 +14,8 @@ pub struct AppState {
     pub setup: SetupGate,
     /// The key every stored secret is sealed under (see `server::secrets`).
     pub master_key: Arc<super::secrets::cipher::MasterKey>,
+    /// The jobs running now, and how they reach hosts.
+    pub jobs: Arc<super::jobs::Jobs>,
 }
 
 /// Runtime settings that shape sessions and cookies.

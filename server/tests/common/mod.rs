@@ -51,6 +51,10 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
         settings: Arc::new(settings),
         setup: Default::default(),
         master_key: Arc::new(master_key),
+        jobs: Arc::new(app::server::jobs::Jobs::new(
+            app::server::ssh::RusshRemote::default(),
+            app::server::jobs::DEFAULT_OUTPUT_CAP,
+        )),
     };
     let router = server::startup::router(state.clone());
     tokio::spawn(async move {

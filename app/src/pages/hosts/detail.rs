@@ -4,10 +4,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::ram;
+use super::ssh_card::SshCard;
 use crate::api::hosts::{get_host, HostPage};
 use crate::components::error::ErrorBox;
 use crate::components::layout::IfRole;
 use crate::components::time::Age;
+use crate::domain::url::encode_component;
 use crate::model::user::Role;
 use crate::pages::dashboard::ChangeList;
 
@@ -34,6 +36,7 @@ pub fn HostDetail() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <SshCard host=name/>
     }
 }
 
@@ -46,6 +49,7 @@ fn HostView(page: HostPage) -> impl IntoView {
     } = page;
     let edit = format!("/hosts/{}/edit", h.name);
     let delete = format!("/hosts/{}/delete", h.name);
+    let run = format!("/jobs/new?targets={}", encode_component(&h.name));
     let ssh = h.ssh_endpoint();
     let opt = |o: Option<String>| o.unwrap_or_else(|| "—".into());
     view! {
@@ -54,6 +58,9 @@ fn HostView(page: HostPage) -> impl IntoView {
             <span class="badge">{h.arch.clone()}</span>
             {h.ipv4.is_none().then(|| view! { <span class="badge muted">"IPv6 only"</span> })}
             <div class="actions">
+                <IfRole role=Role::Operator>
+                    <a class="button" href=run.clone()>"Run a job"</a>
+                </IfRole>
                 <IfRole role=Role::Admin>
                     <a class="button" href=edit.clone()>"Edit"</a>
                     <a class="button danger" href=delete.clone()>"Delete"</a>

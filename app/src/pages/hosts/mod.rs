@@ -3,6 +3,7 @@ mod delete;
 mod detail;
 mod form;
 mod list;
+pub mod ssh_card;
 
 pub use delete::DeleteHost;
 pub use detail::HostDetail;

@@ -1,5 +1,6 @@
 //! Opening the SQLite database and the queries of each area.
 pub mod audit;
+pub mod host_keys;
 pub mod hosts;
 pub mod secrets;
 pub mod sessions;
