@@ -27,6 +27,32 @@ pub struct DataDir {
     pub path: PathBuf,
 }
 
+/// How much job output is kept.
+#[derive(Args, Debug, Clone)]
+pub struct JobLimits {
+    /// Output kept per host and job, in MiB; the rest is cut with a visible mark.
+    #[arg(
+        long = "job-output-cap-mib",
+        env = "OWLERY_JOB_OUTPUT_CAP_MIB",
+        default_value_t = 16
+    )]
+    pub output_cap_mib: u64,
+    /// Jobs that ended more than this many days ago are removed with their output.
+    #[arg(
+        long = "job-retention-days",
+        env = "OWLERY_JOB_RETENTION_DAYS",
+        default_value_t = 90
+    )]
+    pub retention_days: i64,
+    /// All jobs' stored output together, in MiB; beyond it the oldest jobs are removed.
+    #[arg(
+        long = "job-log-budget-mib",
+        env = "OWLERY_JOB_LOG_BUDGET_MIB",
+        default_value_t = 1024
+    )]
+    pub log_budget_mib: i64,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Serve the web console.
@@ -44,6 +70,8 @@ pub enum Command {
         /// it, `master.key` in the data directory, created on first run.
         #[arg(long, env = "OWLERY_MASTER_KEY_FILE")]
         master_key_file: Option<PathBuf>,
+        #[command(flatten)]
+        jobs: JobLimits,
         #[command(flatten)]
         data: DataDir,
     },
@@ -109,6 +137,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             site,
             https,
             master_key_file,
+            jobs,
             data,
         } => {
             let pool = open(&data).await?;
@@ -121,6 +150,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let settings = app::server::state::Settings {
                 secure_cookies: https,
+                job_retention_days: jobs.retention_days,
+                job_log_budget_bytes: jobs.log_budget_mib.saturating_mul(1024 * 1024),
                 ..Default::default()
             };
             let state = AppState {
@@ -131,7 +162,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 master_key: std::sync::Arc::new(master_key),
                 jobs: std::sync::Arc::new(app::server::jobs::Jobs::new(
                     app::server::ssh::RusshRemote::default(),
-                    app::server::jobs::DEFAULT_OUTPUT_CAP,
+                    jobs.output_cap_mib.saturating_mul(1024 * 1024),
                 )),
             };
             crate::startup::serve(state, bind).await

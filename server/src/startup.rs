@@ -107,13 +107,19 @@ pub async fn open_setup_if_needed(state: &AppState) -> anyhow::Result<Option<Str
 pub async fn serve(state: AppState, bind: SocketAddr) -> anyhow::Result<()> {
     use anyhow::Context;
     open_setup_if_needed(&state).await?;
-    let pool = state.db.clone();
+    let (pool, settings) = (state.db.clone(), state.settings.clone());
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             every.tick().await;
             if let Err(e) = db::sessions::purge_expired(&pool).await {
                 tracing::warn!("purging expired sessions failed: {e}");
+            }
+            let cutoff = db::now() - settings.job_retention_days.saturating_mul(86_400);
+            match app::server::jobs::store::prune(&pool, cutoff, settings.job_log_budget_bytes).await {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, "old jobs removed (log retention)"),
+                Err(e) => tracing::warn!("removing old jobs failed: {e}"),
             }
         }
     });

@@ -27,6 +27,10 @@ pub struct Settings {
     pub session_idle_secs: i64,
     /// How long a session lives at most.
     pub session_max_secs: i64,
+    /// Jobs that ended longer ago are removed with their output.
+    pub job_retention_days: i64,
+    /// All jobs' stored output together stays under this; the oldest go first.
+    pub job_log_budget_bytes: i64,
 }
 
 impl Default for Settings {
@@ -35,6 +39,8 @@ impl Default for Settings {
             secure_cookies: false,
             session_idle_secs: 12 * 3600,
             session_max_secs: 7 * 24 * 3600,
+            job_retention_days: 90,
+            job_log_budget_bytes: 1024 * 1024 * 1024,
         }
     }
 }

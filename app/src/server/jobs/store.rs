@@ -350,3 +350,97 @@ pub async fn save_facts(pool: &SqlitePool, host: &str, facts: &str) -> Result<()
     .await?;
     Ok(())
 }
+
+/// Log retention: removes ended jobs (with their output) that ended before `cutoff`,
+/// then the oldest ended ones until all jobs' output fits in `budget_bytes`. Running
+/// jobs are never removed. Returns how many jobs were removed.
+pub async fn prune(pool: &SqlitePool, cutoff: i64, budget_bytes: i64) -> Result<u64, AppError> {
+    let removed = sqlx::query(
+        "DELETE FROM jobs WHERE state <> 'running' AND (finished_at < ?1 OR id IN (
+             SELECT id FROM (
+                 SELECT j.id, sum(coalesce((SELECT sum(output_bytes) FROM job_hosts WHERE job_id = j.id), 0))
+                        OVER (ORDER BY j.id DESC) AS newer_and_own
+                 FROM jobs j)
+             WHERE newer_and_own > ?2))",
+    )
+    .bind(cutoff)
+    .bind(budget_bytes)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::db::test_pool;
+
+    /// A job that ended at `ended` with `bytes` of output on one host.
+    async fn ended_job(pool: &SqlitePool, ended: i64, bytes: usize) -> i64 {
+        let mut conn = pool.acquire().await.expect("connection");
+        let id = insert(
+            &mut conn,
+            ("t", "command", "{}", "true"),
+            "test",
+            (1, 60),
+            &["h".into()],
+        )
+        .await
+        .expect("job");
+        let chunk = Chunk {
+            seq: 1,
+            host: "h".into(),
+            stream: Stream::Stdout,
+            text: "x".repeat(bytes),
+        };
+        let data = chunk.text.as_bytes().to_vec();
+        append(pool, id, &[(chunk, data)]).await.expect("output");
+        sqlx::query("UPDATE jobs SET state = 'succeeded', finished_at = ? WHERE id = ?")
+            .bind(ended)
+            .bind(id)
+            .execute(pool)
+            .await
+            .expect("end");
+        id
+    }
+
+    async fn ids(pool: &SqlitePool) -> Vec<i64> {
+        sqlx::query_scalar("SELECT id FROM jobs ORDER BY id")
+            .fetch_all(pool)
+            .await
+            .expect("ids")
+    }
+
+    #[tokio::test]
+    async fn retention_removes_old_jobs_then_the_oldest_over_budget_never_a_running_one() {
+        let (pool, _dir) = test_pool().await;
+        let old = ended_job(&pool, 100, 10).await;
+        let a = ended_job(&pool, 1_000, 400).await;
+        let b = ended_job(&pool, 2_000, 400).await;
+        let c = ended_job(&pool, 3_000, 400).await;
+        let mut conn = pool.acquire().await.expect("connection");
+        let running = insert(
+            &mut conn,
+            ("t", "command", "{}", "true"),
+            "test",
+            (1, 60),
+            &["h".into()],
+        )
+        .await
+        .expect("running job");
+        drop(conn);
+        assert_eq!(prune(&pool, 500, 10_000).await.expect("prune"), 1);
+        assert_eq!(ids(&pool).await, vec![a, b, c, running]);
+        assert!(!ids(&pool).await.contains(&old));
+        // 1000 bytes allowed: c and b fit (800), a does not.
+        assert_eq!(prune(&pool, 500, 1_000).await.expect("prune"), 1);
+        assert_eq!(ids(&pool).await, vec![b, c, running]);
+        let output: i64 = sqlx::query_scalar("SELECT count(*) FROM job_output WHERE job_id = ?")
+            .bind(a)
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+        assert_eq!(output, 0, "the output went with its job");
+    }
+}
