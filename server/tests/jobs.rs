@@ -613,3 +613,36 @@ async fn a_job_of_a_killed_server_is_interrupted_after_restart_with_its_lines_ke
     again.kill().expect("stop");
     let _ = again.wait();
 }
+
+#[tokio::test]
+async fn output_beyond_the_cap_is_cut_with_a_visible_mark() {
+    let (app, _bed) = app_with_testbed().await;
+    let cap = app::server::jobs::DEFAULT_OUTPUT_CAP;
+    let job = start(
+        &app,
+        "hermes",
+        &format!(
+            "head -c {} /dev/zero | tr '\\\\0' x; echo; echo after",
+            cap + 4096
+        ),
+        "60",
+    )
+    .await;
+    let end = Viewer::open(&app, job, None).await.until_end().await;
+    assert_eq!(end.hosts["hermes"].0, HostState::Succeeded);
+    let out = &end.output["hermes"];
+    let mark = "\n[output truncated: more than 16 MiB]\n";
+    assert!(out.ends_with(mark), "{}", &out[out.len().saturating_sub(80)..]);
+    assert!(!out.contains("after"));
+    let (bytes, truncated): (i64, i64) =
+        sqlx::query_as("SELECT output_bytes, truncated FROM job_hosts WHERE job_id = ?")
+            .bind(job)
+            .fetch_one(&app.pool)
+            .await
+            .expect("host row");
+    assert_eq!(
+        (bytes as u64, truncated),
+        (cap + mark.len() as u64, 1),
+        "the cap plus the mark"
+    );
+}
