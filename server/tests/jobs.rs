@@ -646,3 +646,43 @@ async fn output_beyond_the_cap_is_cut_with_a_visible_mark() {
         "the cap plus the mark"
     );
 }
+
+#[tokio::test]
+async fn gathered_facts_are_written_onto_the_host_page() {
+    let (app, _bed) = app_with_testbed().await;
+    let res = app
+        .call(
+            StartJob::PATH,
+            &[
+                ("job[targets]", "hermes"),
+                ("job[action]", "facts"),
+                ("job[unit]", ""),
+                ("job[verb]", ""),
+                ("job[lines]", ""),
+                ("job[command]", ""),
+                ("job[parallelism]", "1"),
+                ("job[timeout_secs]", "60"),
+            ],
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let job: i64 = sqlx::query_scalar("SELECT max(id) FROM jobs")
+        .fetch_one(&app.pool)
+        .await
+        .expect("job");
+    let end = Viewer::open(&app, job, None).await.until_end().await;
+    assert_eq!(end.job, Some(JobState::Succeeded));
+    // The testbed hosts share this machine's kernel.
+    let kernel = std::process::Command::new("uname")
+        .arg("-r")
+        .output()
+        .expect("uname")
+        .stdout;
+    let kernel = String::from_utf8_lossy(&kernel).trim().to_owned();
+    let (_, page) = app.page("/hosts/hermes").await;
+    assert!(
+        page.contains("Facts") && page.contains(&kernel),
+        "facts with the kernel {kernel} on the page"
+    );
+    assert!(page.contains("Gathered"), "with their age");
+}

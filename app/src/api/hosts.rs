@@ -2,15 +2,18 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::model::action::Facts;
 use crate::model::audit::AuditEntry;
 use crate::model::host::{Host, HostInput, HostListItem, HostQuery};
 use crate::model::AppError;
 
-/// A host page: the host and its change history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A host page: the host, its facts and its change history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HostPage {
     pub host: Host,
     pub history: Vec<AuditEntry>,
+    /// What the last "gather facts" job found, and when.
+    pub facts: Option<(Facts, i64)>,
     pub now: i64,
 }
 
@@ -37,9 +40,11 @@ pub async fn get_host(name: String) -> Result<HostPage, AppError> {
     let pool = app_state()?.db;
     let host = db::hosts::get(&mut *pool.acquire().await?, &name).await?;
     let history = db::audit::for_object(&pool, "host", host.id, 50).await?;
+    let facts = crate::server::jobs::store::facts(&pool, host.id).await?;
     Ok(HostPage {
         host,
         history,
+        facts,
         now: db::now(),
     })
 }

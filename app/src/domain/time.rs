@@ -1,6 +1,18 @@
 //! Timestamps as the UI shows them: relative age, and absolute UTC on hover.
 
 /// "2026-11-27 07:36 UTC" from seconds since the Unix epoch.
+/// A span as people say it: "45 s", "3 min 12 s", "2 h 5 min", "12 d 3 h".
+pub fn duration(secs: i64) -> String {
+    let secs = secs.max(0);
+    match secs {
+        0..=59 => format!("{secs} s"),
+        60..=3599 if secs % 60 == 0 => format!("{} min", secs / 60),
+        60..=3599 => format!("{} min {} s", secs / 60, secs % 60),
+        3600..=86_399 => format!("{} h {} min", secs / 3600, secs % 3600 / 60),
+        _ => format!("{} d {} h", secs / 86_400, secs % 86_400 / 3600),
+    }
+}
+
 pub fn utc(ts: i64) -> String {
     let days = ts.div_euclid(86_400);
     let secs = ts.rem_euclid(86_400);
@@ -90,6 +102,15 @@ pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(duration(45), "45 s");
+        assert_eq!(duration(192), "3 min 12 s");
+        assert_eq!(duration(600), "10 min");
+        assert_eq!(duration(7500), "2 h 5 min");
+        assert_eq!(duration(12 * 86_400 + 3 * 3600 + 59), "12 d 3 h");
+    }
 
     #[test]
     fn dates_parse_to_the_first_second_of_their_utc_day() {

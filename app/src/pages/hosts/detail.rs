@@ -9,7 +9,9 @@ use crate::api::hosts::{get_host, HostPage};
 use crate::components::error::ErrorBox;
 use crate::components::layout::IfRole;
 use crate::components::time::Age;
+use crate::domain::time::duration;
 use crate::domain::url::encode_component;
+use crate::model::action::Facts;
 use crate::model::user::Role;
 use crate::pages::dashboard::ChangeList;
 
@@ -45,6 +47,7 @@ fn HostView(page: HostPage) -> impl IntoView {
     let HostPage {
         host: h,
         history,
+        facts,
         now,
     } = page;
     let edit = format!("/hosts/{}/edit", h.name);
@@ -89,6 +92,7 @@ fn HostView(page: HostPage) -> impl IntoView {
                     <dt>"SSH"</dt><dd>{ssh}</dd>
                 </dl>
             </section>
+            {facts.map(|(facts, at)| view! { <FactsCard facts at now/> })}
             {(!h.notes.is_empty()).then(|| view! {
                 <section class="card wide"><h2>"Notes"</h2><p class="notes">{h.notes.clone()}</p></section>
             })}
@@ -98,5 +102,38 @@ fn HostView(page: HostPage) -> impl IntoView {
                 <ChangeList entries=history now/>
             </section>
         </div>
+    }
+}
+
+/// What the last "gather facts" job found, with its age: a fact is only as good as
+/// when it was read.
+#[component]
+fn FactsCard(facts: Facts, at: i64, now: i64) -> impl IntoView {
+    let Facts {
+        os,
+        kernel,
+        uptime_secs,
+        load,
+        mem_total_mib,
+        mem_available_mib,
+        disks,
+    } = facts;
+    let used_mib = mem_total_mib.saturating_sub(mem_available_mib);
+    view! {
+        <section class="card" aria-labelledby="facts-title">
+            <h2 id="facts-title">"Facts"</h2>
+            <p class="help">"Gathered " <Age at now/> "."</p>
+            <dl>
+                <dt>"OS"</dt><dd>{if os.is_empty() { "—".to_owned() } else { os }}</dd>
+                <dt>"Kernel"</dt><dd class="mono">{kernel}</dd>
+                <dt>"Up"</dt><dd>{duration(uptime_secs as i64)}</dd>
+                <dt>"Load"</dt><dd class="mono">{format!("{:.2} {:.2} {:.2}", load[0], load[1], load[2])}</dd>
+                <dt>"Memory"</dt><dd>{format!("{} of {} used", ram(used_mib as u32), ram(mem_total_mib as u32))}</dd>
+                {disks.into_iter().map(|d| view! {
+                    <dt class="mono">{d.mount}</dt>
+                    <dd>{format!("{:.1} of {:.1} GiB used", d.used_mib as f64 / 1024.0, d.size_mib as f64 / 1024.0)}</dd>
+                }).collect_view()}
+            </dl>
+        </section>
     }
 }

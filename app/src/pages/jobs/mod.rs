@@ -9,6 +9,7 @@ pub use detail::JobDetail;
 pub use list::JobList;
 pub use new::NewJob;
 
+pub(crate) use crate::domain::time::duration;
 use crate::model::job::{HostState, JobState};
 
 /// A sign beside the state word, so colour is never the only cue.
@@ -34,17 +35,6 @@ fn host_icon(state: HostState) -> &'static str {
     }
 }
 
-/// "45 s", "3 min 12 s", "2 h 5 min".
-fn duration(secs: i64) -> String {
-    let secs = secs.max(0);
-    match secs {
-        0..=59 => format!("{secs} s"),
-        60..=3599 if secs % 60 == 0 => format!("{} min", secs / 60),
-        60..=3599 => format!("{} min {} s", secs / 60, secs % 60),
-        _ => format!("{} h {} min", secs / 3600, secs % 3600 / 60),
-    }
-}
-
 /// "512 B", "1.5 KiB", "16.0 MiB".
 fn bytes(n: i64) -> String {
     let n = n.max(0) as f64;
@@ -60,11 +50,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn durations_and_sizes_read_as_people_say_them() {
-        assert_eq!(duration(45), "45 s");
-        assert_eq!(duration(192), "3 min 12 s");
-        assert_eq!(duration(600), "10 min");
-        assert_eq!(duration(7500), "2 h 5 min");
+    fn sizes_read_as_people_say_them() {
         assert_eq!(bytes(512), "512 B");
         assert_eq!(bytes(1536), "1.5 KiB");
         assert_eq!(bytes(16 * 1024 * 1024), "16.0 MiB");

@@ -2,6 +2,7 @@
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 use crate::api::jobs::JobTargetHost;
+use crate::model::action::Facts;
 use crate::model::job::{Chunk, HostState, JobHost, JobPage, JobState, JobSummary, Stream};
 use crate::model::AppError;
 use crate::server::db::now;
@@ -349,6 +350,17 @@ pub async fn save_facts(pool: &SqlitePool, host: &str, facts: &str) -> Result<()
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// What "gather facts" last found on a host, and when; facts stored by an older
+/// version that no longer parse are left out.
+pub async fn facts(pool: &SqlitePool, host_id: i64) -> Result<Option<(Facts, i64)>, AppError> {
+    let row: Option<(String, i64)> =
+        sqlx::query_as("SELECT facts, gathered_at FROM host_facts WHERE host_id = ?")
+            .bind(host_id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.and_then(|(json, at)| serde_json::from_str(&json).ok().map(|facts| (facts, at))))
 }
 
 /// Log retention: removes ended jobs (with their output) that ended before `cutoff`,
