@@ -175,7 +175,8 @@ fn named<T: serde::Serialize>(name: &str, value: &T) -> Option<Event> {
 }
 
 /// The whole log as text: each line prefixed with its host, `|` for stdout and `!` for
-/// stderr, in the order the lines were completed.
+/// stderr, in the order the lines were completed. Streamed a page of stored pieces at a
+/// time, so a huge log does not have to fit in memory.
 pub async fn log_text(
     State(state): State<AppState>,
     Extension(session): Extension<Session>,
@@ -184,20 +185,31 @@ pub async fn log_text(
     if let Some(refused) = refuse(&session) {
         return refused;
     }
-    let chunks = match store::output_after(&state.db, id, 0, i64::MAX).await {
-        Ok(chunks) => chunks,
-        Err(e) => {
-            return (
-                StatusCode::from_u16(e.status_code()).unwrap_or_default(),
-                e.to_string(),
-            )
-                .into_response()
-        }
-    };
-    if chunks.is_empty() && store::summary(&state.db, id).await.is_err() {
-        return (StatusCode::NOT_FOUND, "no such job").into_response();
+    if let Err(e) = store::summary(&state.db, id).await {
+        return (
+            StatusCode::from_u16(e.status_code()).unwrap_or_default(),
+            e.to_string(),
+        )
+            .into_response();
     }
-    let text = merged_lines(&chunks);
+    let pages = stream::unfold(Some((0, Lines::default())), move |cursor| {
+        let pool = state.db.clone();
+        async move {
+            let (after, mut lines) = cursor?;
+            match store::output_after(&pool, id, after, CATCH_UP).await {
+                Ok(chunks) if chunks.is_empty() => Some((Ok(lines.finish()), None)),
+                Ok(chunks) => {
+                    let last = chunks.last().map_or(after, |c| c.seq);
+                    let text = lines.push(&chunks);
+                    Some((Ok(text), Some((last, lines))))
+                }
+                Err(e) => {
+                    tracing::error!(job = id, error = %e, "could not read job output");
+                    Some((Err(std::io::Error::other("the log could not be read")), None))
+                }
+            }
+        }
+    });
     (
         [
             (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
@@ -206,43 +218,63 @@ pub async fn log_text(
                 format!("attachment; filename=\"owlery-job-{id}.log\""),
             ),
         ],
-        text,
+        axum::body::Body::from_stream(pages),
     )
         .into_response()
 }
 
 /// Pieces joined into lines per host and stream, each line prefixed.
-pub fn merged_lines(chunks: &[Chunk]) -> String {
-    let mut partial: Vec<((String, Stream), String)> = Vec::new();
-    let mut out = String::new();
-    let emit = |out: &mut String, host: &str, stream: Stream, line: &str| {
+#[derive(Default)]
+pub struct Lines {
+    /// The unfinished last line of each host and stream.
+    partial: Vec<((String, Stream), String)>,
+}
+
+impl Lines {
+    fn line(out: &mut String, host: &str, stream: Stream, line: &str) {
         let mark = if stream == Stream::Stderr { '!' } else { '|' };
-        out.push_str(&format!("{host} {mark} {line}\n"));
-    };
-    for chunk in chunks {
-        let key = (chunk.host.clone(), chunk.stream);
-        let at = match partial.iter().position(|(k, _)| *k == key) {
-            Some(at) => at,
-            None => {
-                partial.push((key, String::new()));
-                partial.len() - 1
+        out.push_str(host);
+        out.push(' ');
+        out.push(mark);
+        out.push(' ');
+        out.push_str(line);
+        out.push('\n');
+    }
+
+    /// The lines these pieces complete.
+    pub fn push(&mut self, chunks: &[Chunk]) -> String {
+        let mut out = String::new();
+        for chunk in chunks {
+            let key = (chunk.host.clone(), chunk.stream);
+            let at = match self.partial.iter().position(|(k, _)| *k == key) {
+                Some(at) => at,
+                None => {
+                    self.partial.push((key, String::new()));
+                    self.partial.len() - 1
+                }
+            };
+            let mut text = std::mem::take(&mut self.partial[at].1);
+            text.push_str(&chunk.text);
+            let mut rest = text.as_str();
+            while let Some(end) = rest.find('\n') {
+                Self::line(&mut out, &chunk.host, chunk.stream, &rest[..end]);
+                rest = &rest[end + 1..];
             }
-        };
-        let mut text = std::mem::take(&mut partial[at].1);
-        text.push_str(&chunk.text);
-        let mut rest = text.as_str();
-        while let Some(end) = rest.find('\n') {
-            emit(&mut out, &chunk.host, chunk.stream, &rest[..end]);
-            rest = &rest[end + 1..];
+            self.partial[at].1 = rest.to_owned();
         }
-        partial[at].1 = rest.to_owned();
+        out
     }
-    for ((host, stream), rest) in partial {
-        if !rest.is_empty() {
-            emit(&mut out, &host, stream, &rest);
+
+    /// The unfinished lines, as lines.
+    pub fn finish(self) -> String {
+        let mut out = String::new();
+        for ((host, stream), rest) in self.partial {
+            if !rest.is_empty() {
+                Self::line(&mut out, &host, stream, &rest);
+            }
         }
+        out
     }
-    out
 }
 
 #[cfg(test)]
@@ -267,9 +299,10 @@ mod tests {
             chunk(4, "hermes", Stream::Stderr, "oops\n"),
             chunk(5, "hermes", Stream::Stdout, "ld"),
         ];
-        assert_eq!(
-            merged_lines(&chunks),
-            "hedwig | one\nhermes | hello\nhermes ! oops\nhermes | world\n"
-        );
+        let mut lines = Lines::default();
+        let (first, second) = (lines.push(&chunks[..2]), lines.push(&chunks[2..]));
+        assert_eq!(first, "hedwig | one\n");
+        assert_eq!(second, "hermes | hello\nhermes ! oops\n");
+        assert_eq!(lines.finish(), "hermes | world\n");
     }
 }
