@@ -23,8 +23,9 @@ use futures_util::stream;
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
 
-/// Stored pieces read per query while catching up.
-const CATCH_UP: i64 = 500;
+/// Stored pieces read per query while catching up or exporting: a piece holds up to
+/// 32 KiB, so a page stays around 2 MiB however many viewers catch up at once.
+const CATCH_UP: i64 = 64;
 
 #[derive(Deserialize)]
 pub struct After {
