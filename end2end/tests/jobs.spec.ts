@@ -54,6 +54,16 @@ test("an operator runs a job on a testbed host and watches its output", async ({
     ? `echo "one from $TESTBED_HOST"; while [ ! -e ${gate} ]; do sleep 0.05; done; echo two >&2`
     : `echo "one from $TESTBED_HOST"; echo two >&2`;
   await page.locator("#job-command").fill(command);
+  if (!jsOn(info)) {
+    // The exact command before anything runs, without JavaScript too.
+    await page.getByRole("button", { name: "Show the command" }).click();
+    await expect(page).toHaveURL(/\/jobs\/new\?/);
+    await expect(page.locator(".command-preview pre.command")).toHaveText(command);
+    await expect(page.locator("#job-command")).toHaveValue(command);
+  } else {
+    await expect(page.getByRole("button", { name: "Show the command" })).toHaveCount(0);
+    await expect(page.locator(".command-preview pre.command")).toHaveText(command);
+  }
   await page.locator("form button[type=submit].primary").click();
   await expect(page).toHaveURL(/\/jobs\/\d+$/);
   await ready(page, info);

@@ -365,8 +365,8 @@ async fn each_way_a_host_fails_ends_in_its_own_state_while_the_others_finish() {
     let job = start(
         &app,
         THREE,
-        "if [ \"$TESTBED_HOST\" = hedwig ]; then sleep 30; fi; echo done",
-        "2",
+        "if [ \"$TESTBED_HOST\" = hedwig ]; then sleep 120; fi; echo done",
+        "10",
     )
     .await;
     let end = Viewer::open(&app, job, None).await.until_end().await;
@@ -378,9 +378,13 @@ async fn each_way_a_host_fails_ends_in_its_own_state_while_the_others_finish() {
 #[tokio::test]
 async fn a_cancelled_job_stops_its_remote_processes() {
     let (app, _bed) = app_with_testbed().await;
-    // A sleep with an argument no other process has, to look for afterwards.
+    // A sleep with an argument no other process has, to look for afterwards, and a
+    // step after it that must never run.
     let marker = format!("sleep 300.{}", std::process::id());
-    let job = start(&app, THREE, &format!("echo started; {marker}"), "600").await;
+    let after = tempfile::tempdir().expect("dir");
+    let touched = after.path().join("after");
+    let command = format!("echo started; {marker}; touch {}", touched.display());
+    let job = start(&app, THREE, &command, "600").await;
     let mut viewer = Viewer::open(&app, job, None).await;
     let mut seen = Outcome::default();
     while seen.output.values().filter(|o| o.contains("started")).count() < 3 {
@@ -411,6 +415,7 @@ async fn a_cancelled_job_stops_its_remote_processes() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(!left, "a cancelled command still runs");
+    assert!(!touched.exists(), "the step after the cancelled one ran");
 }
 
 #[tokio::test]
@@ -503,7 +508,7 @@ async fn serve(data: &std::path::Path) -> (std::process::Child, String) {
         .spawn()
         .expect("owlery serve");
     let client = common::client();
-    for _ in 0..200 {
+    for _ in 0..1200 {
         if client
             .get(format!("{base}/health"))
             .send()

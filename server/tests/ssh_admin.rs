@@ -211,9 +211,10 @@ async fn viewers_and_operators_see_the_host_card_but_cannot_create_identities_or
         assert_eq!(card.status(), StatusCode::OK, "{role} sees the card");
         let card = card.text().await.unwrap();
         assert!(
-            card.contains("deploy") && card.contains("\"identities\":[]"),
-            "{card}"
+            card.contains("\"identity\":\"(set)\"") && card.contains("\"identities\":[]"),
+            "{role} learns that an identity is set, not its secret's name: {card}"
         );
+        assert!(!card.contains("deploy"), "{card}");
         let calls: [(&str, Vec<(&str, &str)>); 6] = [
             (GenerateSshIdentity::PATH, vec![("generate[name]", "sneaky")]),
             (

@@ -213,7 +213,12 @@ pub async fn host_ssh(pool: &SqlitePool, name: &str, is_admin: bool) -> Result<H
     Ok(HostSsh {
         endpoint: endpoint(&host.ssh_host, host.ssh_port),
         host: host.name,
-        identity: host.ssh_identity,
+        // Secret names are for admins; others only learn whether one is set.
+        identity: if is_admin {
+            host.ssh_identity
+        } else {
+            host.ssh_identity.map(|_| "(set)".to_owned())
+        },
         is_admin,
         identities,
         pinned,

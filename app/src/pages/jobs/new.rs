@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::jobs::{get_new_job_form, JobTargetHost, NewJobForm, StartJob};
+use crate::api::jobs::{get_new_job_form, JobInput, JobTargetHost, NewJobForm, StartJob};
 use crate::components::error::ErrorBox;
 use crate::components::form::{form_error, FormError, FormMessage};
 use crate::model::action::{ActionInput, SystemctlVerb, CATALOGUE};
@@ -18,13 +18,36 @@ pub fn NewJob() -> impl IntoView {
     let targets = Memo::new(move |_| query.with(|q| q.get("targets")));
     let action = ServerAction::<StartJob>::new();
     let data = Resource::new(move || targets.get(), get_new_job_form);
+    // Without JavaScript, "Show the command" reloads the form with what was typed.
+    let typed = Memo::new(move |_| {
+        query.with(|q| {
+            let get = |field: &str| q.get(&format!("job[{field}]")).unwrap_or_default();
+            q.get("job[action]").map(|_| JobInput {
+                targets: get("targets"),
+                action: ActionInput {
+                    action: get("action"),
+                    unit: get("unit"),
+                    verb: get("verb"),
+                    lines: get("lines"),
+                    command: get("command"),
+                },
+                parallelism: get("parallelism"),
+                timeout_secs: get("timeout_secs"),
+            })
+        })
+    });
     view! {
         <Title text="New job"/>
         <header class="page-header"><h1>"New job"</h1></header>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(form) => view! { <JobForm form action/> }.into_any(),
+                    Ok(mut form) => {
+                        if let (None, Some(typed)) = (&form.error, typed.get_untracked()) {
+                            form.input = typed;
+                        }
+                        view! { <JobForm form action/> }.into_any()
+                    }
                     Err(error) => view! { <ErrorBox error/> }.into_any(),
                 }
             })}
@@ -185,11 +208,16 @@ fn JobForm(form: NewJobForm, action: ServerAction<StartJob>) -> impl IntoView {
                 {move || (!live.get()).then(|| view! {
                     <p class="help">
                         "Without JavaScript this shows the command for the values the form was loaded with; "
-                        "the job page shows the command that ran."
+                        "“Show the command” updates it for what you typed, without starting anything."
                     </p>
                 })}
             </section>
             <div class="form-actions">
+                // First, so Enter previews rather than starts; gone once the page is live,
+                // where the preview follows every keystroke (and a live form posts anyway).
+                {move || (!live.get()).then(|| view! {
+                    <button type="submit" formmethod="get" formaction="/jobs/new">"Show the command"</button>
+                })}
                 <button type="submit" class="primary" disabled=move || action.pending().get()>{submit_label}</button>
                 <a href="/jobs">"Cancel"</a>
             </div>

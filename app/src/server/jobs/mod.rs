@@ -457,13 +457,23 @@ async fn plan(state: &AppState, hosts: Vec<String>) -> Result<Vec<Planned>, AppE
             missing.push(name);
             continue;
         };
-        let key = crate::server::secrets::reveal(&state.db, &state.master_key, &identity).await?;
+        let key = match crate::server::secrets::reveal(&state.db, &state.master_key, &identity).await {
+            Err(AppError::NotFound) => {
+                missing.push(name);
+                continue;
+            }
+            key => key?,
+        };
+        let Ok(port) = u16::try_from(port) else {
+            missing.push(name);
+            continue;
+        };
         plan.push(Planned {
             host_id,
             target: Target {
                 host: name,
                 addr,
-                port: port as u16,
+                port,
                 user,
                 pinned_key: pinned,
                 private_key: zeroize::Zeroizing::new(key.expose().to_owned()),

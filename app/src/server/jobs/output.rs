@@ -10,8 +10,9 @@ use super::store;
 use crate::model::job::{Chunk, JobEvent, Stream};
 use crate::server::ssh::Output;
 
-/// Most pieces written in one transaction.
-const BATCH: usize = 512;
+/// Most pieces written in one transaction; less than the broadcast's capacity (256), so
+/// one batch never makes a live viewer fall behind.
+const BATCH: usize = 128;
 /// Most stdout kept per host for reading facts.
 const CAPTURE_LIMIT: usize = 1024 * 1024;
 

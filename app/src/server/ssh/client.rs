@@ -128,7 +128,12 @@ impl Remote for RusshRemote {
             opened = self.open_channel(&key, &target) => opened?,
         };
         let mark = format!("{:016x}", rand::random::<u64>());
-        let command = format!("export {MARK}={mark}; {command}");
+        // The login shell hands the whole command to a shell that carries the mark
+        // itself, so a cancel ends the command, not just the step it is on.
+        let command = format!(
+            "export {MARK}={mark}; exec \"${{SHELL:-/bin/sh}}\" -c {}",
+            crate::domain::shell::quote(&command)
+        );
         let result = execute(&mut channel, command, &out, &cancel).await;
         let reusable = match &result {
             Ok(_) => true,

@@ -115,17 +115,24 @@ fn matched(host: &HostRef, key: &KnownHost, pinned: Option<String>) -> MatchedKe
     }
 }
 
-/// True when one of the entry's patterns names the host's SSH address and port, or is
-/// the host's name. Patterns with many wildcards are skipped: matching them backtracks.
+/// True when one of the entry's patterns names the host's SSH address and port (or its
+/// name, when it is reached on port 22, which a bare name means) and no `!pattern`
+/// excludes it, as OpenSSH reads the file. Patterns with many wildcards are skipped:
+/// matching them backtracks.
 fn names(entry: &KnownHost, host: &HostRef) -> bool {
     let Ok(port) = u16::try_from(host.ssh_port) else {
         return false;
     };
-    entry.patterns.iter().any(|p| {
-        p.len() <= 255
-            && p.matches('*').count() <= 3
-            && (keys::pattern_matches(p, &host.ssh_host, port) || p.eq_ignore_ascii_case(&host.name))
-    })
+    let usable = |p: &str| p.len() <= 255 && p.matches('*').count() <= 3;
+    let names_host = |p: &str| {
+        keys::pattern_matches(p, &host.ssh_host, port) || (port == 22 && p.eq_ignore_ascii_case(&host.name))
+    };
+    let excluded = entry
+        .patterns
+        .iter()
+        .filter_map(|p| p.strip_prefix('!'))
+        .any(|p| usable(p) && names_host(p));
+    !excluded && entry.patterns.iter().any(|p| usable(p) && names_host(p))
 }
 
 /// Which of a host's keys to pin when the file lists several: the kind Owlery's SSH
@@ -150,22 +157,31 @@ mod tests {
     }
 
     #[test]
-    fn an_entry_names_a_host_by_address_and_port_or_by_name() {
-        let host = HostRef {
+    fn an_entry_names_a_host_by_address_and_port_or_by_name_on_port_22() {
+        let host = |port| HostRef {
             id: 1,
             name: "hedwig".into(),
             ssh_host: "127.0.0.1".into(),
-            ssh_port: 2202,
+            ssh_port: port,
             ssh_identity: None,
         };
-        let entry = |p: &str| KnownHost {
-            patterns: vec![p.to_owned()],
+        let entry = |patterns: &[&str]| KnownHost {
+            patterns: patterns.iter().map(|p| (*p).to_owned()).collect(),
             public_line: String::new(),
             fingerprint: String::new(),
         };
-        assert!(names(&entry("[127.0.0.1]:2202"), &host));
-        assert!(names(&entry("Hedwig"), &host));
-        assert!(!names(&entry("127.0.0.1"), &host));
-        assert!(!names(&entry("****a"), &host), "too many wildcards");
+        assert!(names(&entry(&["[127.0.0.1]:2202"]), &host(2202)));
+        assert!(names(&entry(&["Hedwig"]), &host(22)));
+        assert!(
+            !names(&entry(&["hedwig"]), &host(2202)),
+            "a bare name means port 22"
+        );
+        assert!(!names(&entry(&["127.0.0.1"]), &host(2202)));
+        assert!(!names(&entry(&["****a"]), &host(2202)), "too many wildcards");
+        assert!(names(&entry(&["*"]), &host(22)));
+        assert!(
+            !names(&entry(&["!hedwig", "*"]), &host(22)),
+            "a negated pattern excludes the host"
+        );
     }
 }
