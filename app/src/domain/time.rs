@@ -1,6 +1,5 @@
 //! Timestamps as the UI shows them: relative age, and absolute UTC on hover.
 
-/// "2026-11-27 07:36 UTC" from seconds since the Unix epoch.
 /// A span as people say it: "45 s", "3 min 12 s", "2 h 5 min", "12 d 3 h".
 pub fn duration(secs: i64) -> String {
     let secs = secs.max(0);
@@ -13,6 +12,7 @@ pub fn duration(secs: i64) -> String {
     }
 }
 
+/// "2026-11-27 07:36 UTC" from seconds since the Unix epoch.
 pub fn utc(ts: i64) -> String {
     let days = ts.div_euclid(86_400);
     let secs = ts.rem_euclid(86_400);
