@@ -1,5 +1,7 @@
 //! The hosts list: filter, sort, count, and an empty state that says what to do.
 use leptos::prelude::*;
+
+use crate::domain::html::push_escaped;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
@@ -112,24 +114,6 @@ fn HostTable(hosts: Vec<HostListItem>, query: HostQuery) -> impl IntoView {
         </div>
     }
     .into_any()
-}
-
-/// Appends `text` to `out` with the characters that are special in HTML text and in
-/// quoted attribute values escaped.
-fn push_escaped(out: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(i) = rest.find(['&', '<', '>', '"', '\'']) {
-        out.push_str(&rest[..i]);
-        out.push_str(match rest.as_bytes()[i] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
-        });
-        rest = &rest[i + 1..];
-    }
-    out.push_str(rest);
 }
 
 /// The `<tr>` of each host, every value escaped. What each cell shows: the name linked
