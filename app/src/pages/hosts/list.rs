@@ -1,7 +1,5 @@
 //! The hosts list: filter, sort, count, and an empty state that says what to do.
 use leptos::prelude::*;
-
-use crate::domain::html::push_escaped;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
@@ -10,6 +8,7 @@ use super::ram;
 use crate::api::hosts::list_hosts;
 use crate::components::error::ErrorBox;
 use crate::components::layout::IfRole;
+use crate::domain::html::push_escaped;
 use crate::domain::url::encode_component;
 use crate::model::host::{HostListItem, HostQuery};
 use crate::model::user::Role;
