@@ -7,6 +7,8 @@ BIND ?= 127.0.0.1:3000
 DATA ?= ./data
 E2E_DIR ?= target/e2e
 E2E_BIND ?= 127.0.0.1:3917
+# Extra arguments for Playwright, e.g. E2E_ARGS="tests/hosts.spec.ts --project=js"
+E2E_ARGS ?=
 WASM := --no-default-features --features hydrate --target wasm32-unknown-unknown
 # Real OpenSSH hosts on this machine for the SSH job tests (see its README).
 TESTBED ?= $(abspath ../shared/testbed/testbed.sh)
@@ -52,7 +54,7 @@ unit: testbed
 e2e: build testbed
 	rm -rf $(E2E_DIR) && mkdir -p $(E2E_DIR)
 	echo "$${E2E_PASSWORD:-e2e admin password}" | ./target/release/owlery user add e2e-admin --role admin --password-stdin --data $(E2E_DIR)/data
-	$(WITH_TESTBED) cd end2end && OWLERY_E2E_BIND=$(E2E_BIND) OWLERY_E2E_DATA=../$(E2E_DIR)/data npx playwright test
+	$(WITH_TESTBED) cd end2end && OWLERY_E2E_BIND=$(E2E_BIND) OWLERY_E2E_DATA=../$(E2E_DIR)/data npx playwright test $(E2E_ARGS)
 
 bench: build
 	.ci/bench

@@ -39,8 +39,15 @@ pub fn Console() -> impl IntoView {
                 <ul>
                     <li><A href="/" exact=true>"Dashboard"</A></li>
                     <li><A href="/hosts">"Hosts"</A></li>
+                    <li><A href="/services">"Services"</A></li>
+                    <li><A href="/buckets">"Buckets"</A></li>
+                    <li><A href="/mail">"Mail"</A></li>
+                    <li><A href="/network">"Network"</A></li>
+                    <li><A href="/topology">"Topology"</A></li>
+                    <li><A href="/costs">"Costs"</A></li>
                     <li><A href="/jobs">"Jobs"</A></li>
                     <li><A href="/audit">"Audit"</A></li>
+                    <li><A href="/inventory">"Import / export"</A></li>
                     <IfRole role=Role::Admin>
                         <li><A href="/settings" exact=true>"Settings"</A></li>
                         <li class="sub"><A href="/settings/users">"Users"</A></li>
