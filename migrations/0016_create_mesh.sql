@@ -7,7 +7,8 @@ CREATE TABLE mesh_nodes (
     -- store under `wg_secret`, never here.
     wg_public_key TEXT    NOT NULL,
     wg_secret     TEXT,
-    -- The first tunnel interface listens here, the others on the following ports.
+    -- The first port of this host's tunnels: a new tunnel takes the lowest free port
+    -- from here on (each tunnel interface needs its own), kept in mesh_links.
     listen_port   INTEGER NOT NULL CHECK (listen_port BETWEEN 1 AND 65535),
     -- The address the other hosts dial: an IPv4 or IPv6 literal (often the provider's
     -- private network address).
