@@ -8,11 +8,18 @@ use crate::components::layout::Console;
 use crate::pages::account::Account;
 use crate::pages::audit::AuditLog;
 use crate::pages::auth::{Login, Setup};
+use crate::pages::buckets::{BucketDetail, BucketList, DeleteBucket, EditBucket, NewBucket, NewBucketUser};
+use crate::pages::checks::ChecksPage;
+use crate::pages::costs::{CostsOverview, EditPlan, HostCosts, PlanList, ScenarioDetail, ScenarioList};
 use crate::pages::dashboard::Dashboard;
 use crate::pages::hosts::{DeleteHost, EditHost, HostDetail, HostList, NewHost};
+use crate::pages::inventory::{ImportPreviewPage, Inventory};
 use crate::pages::jobs::{JobDetail, JobList, NewJob};
+use crate::pages::mail::{DeleteMailDomain, EditMailDomain, MailDetail, MailList, NewMailDomain};
+use crate::pages::network::{DeleteTunnel, MeshNodePage, NetworkOverviewPage, NewTunnel, TopologyPage};
 use crate::pages::not_found::NotFound;
 use crate::pages::secrets::{DeleteSecret, NewSecret, SecretDetail, SecretList};
+use crate::pages::services::{DeleteService, EditService, NewService, ServiceDetail, ServiceList};
 use crate::pages::settings::Settings;
 use crate::pages::ssh::{ImportKnownHosts, SshIdentities};
 use crate::pages::totp::TotpLogin;
@@ -65,10 +72,40 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("hosts/:name") view=HostDetail ssr=SsrMode::Async/>
                     <Route path=path!("hosts/:name/edit") view=EditHost ssr=SsrMode::Async/>
                     <Route path=path!("hosts/:name/delete") view=DeleteHost ssr=SsrMode::Async/>
+                    <Route path=path!("services") view=ServiceList ssr=SsrMode::Async/>
+                    <Route path=path!("services/new") view=NewService ssr=SsrMode::Async/>
+                    <Route path=path!("services/:name") view=ServiceDetail ssr=SsrMode::Async/>
+                    <Route path=path!("services/:name/edit") view=EditService ssr=SsrMode::Async/>
+                    <Route path=path!("services/:name/delete") view=DeleteService ssr=SsrMode::Async/>
+                    <Route path=path!("buckets") view=BucketList ssr=SsrMode::Async/>
+                    <Route path=path!("buckets/new") view=NewBucket ssr=SsrMode::Async/>
+                    <Route path=path!("buckets/:bucket") view=BucketDetail ssr=SsrMode::Async/>
+                    <Route path=path!("buckets/:bucket/edit") view=EditBucket ssr=SsrMode::Async/>
+                    <Route path=path!("buckets/:bucket/delete") view=DeleteBucket ssr=SsrMode::Async/>
+                    <Route path=path!("buckets/:bucket/users/new") view=NewBucketUser ssr=SsrMode::Async/>
+                    <Route path=path!("mail") view=MailList ssr=SsrMode::Async/>
+                    <Route path=path!("mail/new") view=NewMailDomain ssr=SsrMode::Async/>
+                    <Route path=path!("mail/:domain") view=MailDetail ssr=SsrMode::Async/>
+                    <Route path=path!("mail/:domain/edit") view=EditMailDomain ssr=SsrMode::Async/>
+                    <Route path=path!("mail/:domain/delete") view=DeleteMailDomain ssr=SsrMode::Async/>
+                    <Route path=path!("network") view=NetworkOverviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("network/:name") view=MeshNodePage ssr=SsrMode::Async/>
+                    <Route path=path!("network/:name/tunnels/new") view=NewTunnel ssr=SsrMode::Async/>
+                    <Route path=path!("network/:name/tunnels/delete") view=DeleteTunnel ssr=SsrMode::Async/>
+                    <Route path=path!("topology") view=TopologyPage ssr=SsrMode::Async/>
+                    <Route path=path!("checks") view=ChecksPage ssr=SsrMode::Async/>
                     <Route path=path!("jobs") view=JobList ssr=SsrMode::Async/>
                     <Route path=path!("jobs/new") view=NewJob ssr=SsrMode::Async/>
                     <Route path=path!("jobs/:id") view=JobDetail ssr=SsrMode::Async/>
                     <Route path=path!("audit") view=AuditLog ssr=SsrMode::Async/>
+                    <Route path=path!("costs") view=CostsOverview ssr=SsrMode::Async/>
+                    <Route path=path!("costs/plans") view=PlanList ssr=SsrMode::Async/>
+                    <Route path=path!("costs/plans/:id") view=EditPlan ssr=SsrMode::Async/>
+                    <Route path=path!("costs/hosts/:name") view=HostCosts ssr=SsrMode::Async/>
+                    <Route path=path!("costs/scenarios") view=ScenarioList ssr=SsrMode::Async/>
+                    <Route path=path!("costs/scenarios/:id") view=ScenarioDetail ssr=SsrMode::Async/>
+                    <Route path=path!("inventory") view=Inventory ssr=SsrMode::Async/>
+                    <Route path=path!("inventory/imports/:id") view=ImportPreviewPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/secrets") view=SecretList ssr=SsrMode::Async/>
                     <Route path=path!("settings/secrets/new") view=NewSecret ssr=SsrMode::Async/>
                     <Route path=path!("settings/secrets/:name") view=SecretDetail ssr=SsrMode::Async/>

@@ -1,4 +1,4 @@
-//! Subcommands: serve, user add, demo, migrate, backup.
+//! Subcommands: serve, user add, demo, export, import, check, migrate, backup.
 use anyhow::{bail, Context};
 use app::model::user::{check_password, parse_username, Role};
 use app::server::{auth, db, demo, secrets, AppState};
@@ -82,6 +82,40 @@ pub enum Command {
     },
     /// Load the reference cluster of the article (idempotent).
     Demo {
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// Write the whole inventory as one TOML file (no secret values).
+    Export {
+        /// The file to write; standard output without it.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// Make the inventory what a TOML file says: shows every change first, and applies
+    /// them in one transaction when confirmed.
+    Import {
+        file: PathBuf,
+        /// Apply without asking.
+        #[arg(long)]
+        yes: bool,
+        /// Keep the objects the file does not list (else the file is the whole inventory
+        /// and they are removed).
+        #[arg(long)]
+        keep_unlisted: bool,
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// Check the inventory (and an env file) for misconfiguration; exit code 1 when an
+    /// error is found.
+    Check {
+        /// A Mastodon `.env.production` to lint on its own and against the inventory.
+        #[arg(long)]
+        env: Option<PathBuf>,
+        /// The output of `nginx -T`: HSTS is compared across the virtual hosts of a domain.
+        #[arg(long)]
+        nginx: Option<PathBuf>,
         #[command(flatten)]
         data: DataDir,
     },
@@ -206,6 +240,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("loading the demo: {e}"))?;
             println!("demo: {added} hosts added (the reference cluster: iris, hermes, hedwig, becblanche)");
             Ok(())
+        }
+        Command::Export { out, data } => {
+            crate::inventory_cli::export(&open(&data).await?, out.as_deref()).await
+        }
+        Command::Import {
+            file,
+            yes,
+            keep_unlisted,
+            data,
+        } => crate::inventory_cli::import(&open(&data).await?, &file, yes, keep_unlisted).await,
+        Command::Check { env, nginx, data } => {
+            crate::check_cli::check(&open(&data).await?, env.as_deref(), nginx.as_deref()).await
         }
         Command::Migrate { data } => {
             open(&data).await?;

@@ -2,8 +2,13 @@
 pub mod audit_export;
 pub mod auth_routes;
 pub mod backup;
+pub mod check_cli;
 pub mod cli;
 pub mod config;
+pub mod cost_export;
+pub mod file_routes;
 pub mod guard;
+pub mod inventory_cli;
+pub mod inventory_routes;
 pub mod job_routes;
 pub mod startup;

@@ -12,11 +12,11 @@ use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRou
 use std::net::SocketAddr;
 use tower_http::compression::CompressionLayer;
 
-use crate::{audit_export, auth_routes, guard, job_routes};
+use crate::{audit_export, auth_routes, cost_export, file_routes, guard, inventory_routes, job_routes};
 
 /// Routes served by axum itself rather than by the Leptos app, with whether each is
 /// reachable without a session. The guard test walks this list.
-pub const AXUM_ROUTES: [(&str, &str, bool); 9] = [
+pub const AXUM_ROUTES: &[(&str, &str, bool)] = &[
     ("GET", "/health", true),
     ("POST", "/auth/login", true),
     ("POST", "/auth/totp", true),
@@ -24,8 +24,12 @@ pub const AXUM_ROUTES: [(&str, &str, bool); 9] = [
     ("POST", "/auth/logout", false),
     ("GET", "/api/{*fn_name}", false),
     ("GET", "/audit.csv", false),
+    ("GET", "/costs.csv", false),
     ("GET", "/jobs/{id}/events", false),
     ("GET", "/jobs/{id}/log.txt", false),
+    ("GET", "/inventory/export.toml", false),
+    ("GET", "/buckets/{bucket}/files/{file}", false),
+    ("GET", "/mail/{domain}/files/{file}", false),
 ];
 
 pub fn router(state: AppState) -> Router {
@@ -38,8 +42,12 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/logout", post(auth_routes::logout))
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .route("/audit.csv", get(audit_export::export))
+        .route("/costs.csv", get(cost_export::export))
         .route("/jobs/{id}/events", get(job_routes::events))
         .route("/jobs/{id}/log.txt", get(job_routes::log_text))
+        .route("/inventory/export.toml", get(inventory_routes::export))
+        .route("/buckets/{bucket}/files/{file}", get(file_routes::bucket_file))
+        .route("/mail/{domain}/files/{file}", get(file_routes::mail_file))
         .leptos_routes_with_context(&state, routes, page_context(state.clone()), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -67,7 +67,7 @@ async fn every_server_function_answers_401_without_a_session() {
 #[tokio::test]
 async fn every_axum_route_is_public_only_if_listed_as_public() {
     let app = spawn().await;
-    for (method, path, public) in AXUM_ROUTES {
+    for &(method, path, public) in AXUM_ROUTES {
         let path = concrete(path);
         let req = app
             .client

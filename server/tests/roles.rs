@@ -19,6 +19,31 @@ const SERVER_FNS: &[(&str, Role)] = &[
     ("update_host", Role::Admin),
     ("delete_host", Role::Admin),
     ("get_delete_host", Role::Admin),
+    ("list_services", Role::Viewer),
+    ("list_host_services", Role::Viewer),
+    ("get_service", Role::Viewer),
+    ("get_service_form", Role::Admin),
+    ("create_service", Role::Admin),
+    ("update_service", Role::Admin),
+    ("delete_service", Role::Admin),
+    ("get_delete_service", Role::Admin),
+    ("list_buckets", Role::Viewer),
+    ("get_bucket", Role::Viewer),
+    ("get_bucket_form", Role::Admin),
+    ("create_bucket", Role::Admin),
+    ("update_bucket", Role::Admin),
+    ("delete_bucket", Role::Admin),
+    ("get_delete_bucket", Role::Admin),
+    ("get_bucket_user_form", Role::Admin),
+    ("add_bucket_user", Role::Admin),
+    ("remove_bucket_user", Role::Admin),
+    ("list_mail_domains", Role::Viewer),
+    ("get_mail_domain", Role::Viewer),
+    ("get_mail_form", Role::Admin),
+    ("create_mail_domain", Role::Admin),
+    ("update_mail_domain", Role::Admin),
+    ("delete_mail_domain", Role::Admin),
+    ("get_delete_mail_domain", Role::Admin),
     ("list_secrets", Role::Admin),
     ("get_secret_form", Role::Admin),
     ("create_secret", Role::Admin),
@@ -35,6 +60,40 @@ const SERVER_FNS: &[(&str, Role)] = &[
     ("get_known_hosts_import", Role::Admin),
     ("import_known_hosts", Role::Admin),
     ("list_audit", Role::Viewer),
+    ("get_costs", Role::Viewer),
+    ("set_cost_month", Role::Admin),
+    ("add_invoice", Role::Admin),
+    ("import_invoices", Role::Admin),
+    ("get_plans", Role::Viewer),
+    ("get_plan_form", Role::Admin),
+    ("save_plan", Role::Admin),
+    ("delete_plan", Role::Admin),
+    ("get_host_costs", Role::Viewer),
+    ("change_host_plan", Role::Admin),
+    ("add_host_charge", Role::Admin),
+    ("list_scenarios", Role::Viewer),
+    ("create_scenario", Role::Admin),
+    ("get_scenario", Role::Viewer),
+    ("add_scenario_host", Role::Admin),
+    ("remove_scenario_host", Role::Admin),
+    ("rename_scenario", Role::Admin),
+    ("delete_scenario", Role::Admin),
+    ("get_inventory", Role::Viewer),
+    ("preview_import", Role::Admin),
+    ("get_import", Role::Admin),
+    ("apply_import", Role::Admin),
+    ("discard_import", Role::Admin),
+    ("get_network", Role::Viewer),
+    ("get_mesh_node", Role::Viewer),
+    ("save_mesh_node", Role::Admin),
+    ("generate_mesh_key", Role::Admin),
+    ("get_tunnel_form", Role::Admin),
+    ("create_tunnel", Role::Admin),
+    ("get_delete_tunnel", Role::Admin),
+    ("delete_tunnel", Role::Admin),
+    ("get_topology", Role::Viewer),
+    ("get_checks", Role::Viewer),
+    ("check_env", Role::Viewer),
     ("list_jobs", Role::Viewer),
     ("get_job", Role::Viewer),
     ("get_new_job_form", Role::Operator),
@@ -68,6 +127,22 @@ const PAGES: &[(&str, Option<Role>)] = &[
     ("/hosts/:name", Some(Role::Viewer)),
     ("/hosts/:name/edit", Some(Role::Admin)),
     ("/hosts/:name/delete", Some(Role::Admin)),
+    ("/services", Some(Role::Viewer)),
+    ("/services/new", Some(Role::Admin)),
+    ("/services/:name", Some(Role::Viewer)),
+    ("/services/:name/edit", Some(Role::Admin)),
+    ("/services/:name/delete", Some(Role::Admin)),
+    ("/buckets", Some(Role::Viewer)),
+    ("/buckets/new", Some(Role::Admin)),
+    ("/buckets/:bucket", Some(Role::Viewer)),
+    ("/buckets/:bucket/edit", Some(Role::Admin)),
+    ("/buckets/:bucket/delete", Some(Role::Admin)),
+    ("/buckets/:bucket/users/new", Some(Role::Admin)),
+    ("/mail", Some(Role::Viewer)),
+    ("/mail/new", Some(Role::Admin)),
+    ("/mail/:domain", Some(Role::Viewer)),
+    ("/mail/:domain/edit", Some(Role::Admin)),
+    ("/mail/:domain/delete", Some(Role::Admin)),
     ("/settings/secrets", Some(Role::Admin)),
     ("/settings/secrets/new", Some(Role::Admin)),
     ("/settings/secrets/:name", Some(Role::Admin)),
@@ -75,6 +150,20 @@ const PAGES: &[(&str, Option<Role>)] = &[
     ("/settings/ssh", Some(Role::Admin)),
     ("/settings/ssh/known-hosts", Some(Role::Admin)),
     ("/audit", Some(Role::Viewer)),
+    ("/costs", Some(Role::Viewer)),
+    ("/costs/plans", Some(Role::Viewer)),
+    ("/costs/plans/:id", Some(Role::Admin)),
+    ("/costs/hosts/:name", Some(Role::Viewer)),
+    ("/costs/scenarios", Some(Role::Viewer)),
+    ("/costs/scenarios/:id", Some(Role::Viewer)),
+    ("/inventory", Some(Role::Viewer)),
+    ("/inventory/imports/:id", Some(Role::Admin)),
+    ("/network", Some(Role::Viewer)),
+    ("/network/:name", Some(Role::Viewer)),
+    ("/network/:name/tunnels/new", Some(Role::Admin)),
+    ("/network/:name/tunnels/delete", Some(Role::Admin)),
+    ("/topology", Some(Role::Viewer)),
+    ("/checks", Some(Role::Viewer)),
     ("/jobs", Some(Role::Viewer)),
     ("/jobs/new", Some(Role::Operator)),
     ("/jobs/:id", Some(Role::Viewer)),
@@ -176,6 +265,24 @@ async fn every_page_is_shown_from_its_role_and_refused_below_it() {
         )
         .await;
     assert!(res.status().is_success());
+    let service = [
+        ("service[name]", "x"),
+        ("service[host]", "x"),
+        ("service[kind]", "custom"),
+        ("service[unit]", "x.service"),
+        ("service[listen_addr]", ""),
+        ("service[port]", ""),
+        ("service[memory_mib]", ""),
+        ("service[deps]", ""),
+        ("service[notes]", ""),
+    ];
+    let res = app
+        .call(
+            <app::api::services::CreateService as leptos::server_fn::ServerFn>::PATH,
+            &service,
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
     let routes = leptos_axum::generate_route_list(App);
     assert_eq!(routes.len(), PAGES.len(), "the matrix and the route list differ");
     for role in Role::ALL {
@@ -191,15 +298,25 @@ async fn every_page_is_shown_from_its_role_and_refused_below_it() {
             .await
             .unwrap();
         for route in &routes {
-            let pattern = route.path().replace("{name}", ":name").replace("{id}", ":id");
+            let pattern = route
+                .path()
+                .replace("{name}", ":name")
+                .replace("{id}", ":id")
+                .replace("{bucket}", ":bucket")
+                .replace("{domain}", ":domain");
             let needed = PAGES
                 .iter()
                 .find(|(p, _)| *p == pattern)
                 .unwrap_or_else(|| panic!("page {pattern} is missing from the role matrix"))
                 .1;
             // No job exists: a page with an `:id` shows "not found" to those allowed.
-            let path = pattern.replace(":name", "x").replace(":id", "1");
-            let shown = if pattern.contains(":id") {
+            // No bucket or mail domain exists either: those pages show "not found" too.
+            let path = pattern
+                .replace(":name", "x")
+                .replace(":id", "1")
+                .replace(":bucket", "no-such-bucket")
+                .replace(":domain", "no.such.example");
+            let shown = if [":id", ":bucket", ":domain"].iter().any(|p| pattern.contains(p)) {
                 StatusCode::NOT_FOUND
             } else {
                 StatusCode::OK

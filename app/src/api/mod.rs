@@ -1,10 +1,18 @@
 //! Server functions, thin: check the caller, call `server::*`, map errors.
 pub mod account;
 pub mod audit;
+pub mod buckets;
+pub mod checks;
+pub mod cost_scenarios;
+pub mod costs;
 pub mod dashboard;
 pub mod hosts;
+pub mod inventory;
 pub mod jobs;
+pub mod mail;
+pub mod network;
 pub mod secrets;
+pub mod services;
 pub mod session;
 pub mod ssh;
 pub mod totp;
@@ -42,7 +50,66 @@ pub fn required_role(path: &str) -> Option<crate::model::user::Role> {
         (hosts::UpdateHost::PATH, Admin),
         (hosts::DeleteHost::PATH, Admin),
         (hosts::GetDeleteHost::PATH, Admin),
+        (services::ListServices::PATH, Viewer),
+        (services::ListHostServices::PATH, Viewer),
+        (services::GetService::PATH, Viewer),
+        (services::GetServiceForm::PATH, Admin),
+        (services::CreateService::PATH, Admin),
+        (services::UpdateService::PATH, Admin),
+        (services::DeleteService::PATH, Admin),
+        (services::GetDeleteService::PATH, Admin),
+        (buckets::ListBuckets::PATH, Viewer),
+        (buckets::GetBucket::PATH, Viewer),
+        (buckets::GetBucketForm::PATH, Admin),
+        (buckets::CreateBucket::PATH, Admin),
+        (buckets::UpdateBucket::PATH, Admin),
+        (buckets::DeleteBucket::PATH, Admin),
+        (buckets::GetDeleteBucket::PATH, Admin),
+        (buckets::GetBucketUserForm::PATH, Admin),
+        (buckets::AddBucketUser::PATH, Admin),
+        (buckets::RemoveBucketUser::PATH, Admin),
+        (mail::ListMailDomains::PATH, Viewer),
+        (mail::GetMailDomain::PATH, Viewer),
+        (mail::GetMailForm::PATH, Admin),
+        (mail::CreateMailDomain::PATH, Admin),
+        (mail::UpdateMailDomain::PATH, Admin),
+        (mail::DeleteMailDomain::PATH, Admin),
+        (mail::GetDeleteMailDomain::PATH, Admin),
         (audit::ListAudit::PATH, Viewer),
+        (costs::GetCosts::PATH, Viewer),
+        (costs::SetCostMonth::PATH, Admin),
+        (costs::AddInvoice::PATH, Admin),
+        (costs::ImportInvoices::PATH, Admin),
+        (costs::GetPlans::PATH, Viewer),
+        (costs::GetPlanForm::PATH, Admin),
+        (costs::SavePlan::PATH, Admin),
+        (costs::DeletePlan::PATH, Admin),
+        (costs::GetHostCosts::PATH, Viewer),
+        (costs::ChangeHostPlan::PATH, Admin),
+        (costs::AddHostCharge::PATH, Admin),
+        (cost_scenarios::ListScenarios::PATH, Viewer),
+        (cost_scenarios::CreateScenario::PATH, Admin),
+        (cost_scenarios::GetScenario::PATH, Viewer),
+        (cost_scenarios::AddScenarioHost::PATH, Admin),
+        (cost_scenarios::RemoveScenarioHost::PATH, Admin),
+        (cost_scenarios::RenameScenario::PATH, Admin),
+        (cost_scenarios::DeleteScenario::PATH, Admin),
+        (inventory::GetInventory::PATH, Viewer),
+        (inventory::PreviewImport::PATH, Admin),
+        (inventory::GetImport::PATH, Admin),
+        (inventory::ApplyImport::PATH, Admin),
+        (inventory::DiscardImport::PATH, Admin),
+        (network::GetNetwork::PATH, Viewer),
+        (network::GetMeshNode::PATH, Viewer),
+        (network::SaveMeshNode::PATH, Admin),
+        (network::GenerateMeshKey::PATH, Admin),
+        (network::GetTunnelForm::PATH, Admin),
+        (network::CreateTunnel::PATH, Admin),
+        (network::GetDeleteTunnel::PATH, Admin),
+        (network::DeleteTunnel::PATH, Admin),
+        (network::GetTopology::PATH, Viewer),
+        (checks::GetChecks::PATH, Viewer),
+        (checks::CheckEnv::PATH, Viewer),
         (jobs::ListJobs::PATH, Viewer),
         (jobs::GetJob::PATH, Viewer),
         (jobs::GetNewJobForm::PATH, Operator),

@@ -44,6 +44,7 @@ pub fn Console() -> impl IntoView {
                     <li><A href="/mail">"Mail"</A></li>
                     <li><A href="/network">"Network"</A></li>
                     <li><A href="/topology">"Topology"</A></li>
+                    <li><A href="/checks">"Checks"</A></li>
                     <li><A href="/costs">"Costs"</A></li>
                     <li><A href="/jobs">"Jobs"</A></li>
                     <li><A href="/audit">"Audit"</A></li>

@@ -1,4 +1,5 @@
 //! Building blocks the pages share.
+pub mod code_block;
 pub mod error;
 pub mod form;
 pub mod layout;

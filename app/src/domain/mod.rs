@@ -1,7 +1,20 @@
 //! Pure logic used on both sides of the wire.
 pub mod ansi;
+pub mod bird;
+pub mod checks;
+pub mod cost_chart;
+pub mod costs;
+pub mod egress;
 pub mod html;
+pub mod mail;
+pub mod mesh;
+pub mod money;
 pub mod names;
+pub mod s3;
 pub mod shell;
 pub mod time;
+pub mod topology;
+pub mod topology_svg;
+pub mod unit_instance;
 pub mod url;
+pub mod wireguard;

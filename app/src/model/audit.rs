@@ -20,7 +20,7 @@ pub struct AuditEntry {
     pub object_name: String,
     /// Field-by-field changes: (field, before, after).
     pub changes: Vec<(String, String, String)>,
-    /// The object's name today, when it still exists and has a page (hosts so far);
+    /// The object's name today, when it still exists and has a page (hosts, services);
     /// it differs from `object_name` after a rename.
     #[serde(default)]
     pub current_name: Option<String>,
@@ -31,6 +31,7 @@ impl AuditEntry {
     pub fn href(&self) -> Option<String> {
         match (self.object_kind.as_str(), &self.current_name) {
             ("host", Some(name)) => Some(format!("/hosts/{}", encode_component(name))),
+            ("service", Some(name)) => Some(format!("/services/{}", encode_component(name))),
             _ => None,
         }
     }

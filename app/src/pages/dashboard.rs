@@ -28,9 +28,11 @@ pub fn Dashboard() -> impl IntoView {
 #[component]
 fn Overview(d: Figures) -> impl IntoView {
     let empty = d.hosts == 0;
+    let check_errors = d.check_errors > 0;
     view! {
         <section class="cards" aria-label="Cluster figures">
             <a class="card stat" href="/hosts"><span class="figure">{d.hosts}</span>" hosts"</a>
+            <a class="card stat" href="/services"><span class="figure">{d.services}</span>" services"</a>
             <div class="card stat"><span class="figure">{d.ipv6_only_hosts}</span>" IPv6-only"</div>
             <div class="card stat"><span class="figure">{d.vcpus}</span>" vCPUs"</div>
             <div class="card stat">
@@ -38,6 +40,9 @@ fn Overview(d: Figures) -> impl IntoView {
             </div>
             <div class="card stat"><span class="figure">{d.disk_gb}</span>" GB disk"</div>
             <div class="card stat"><span class="figure">{d.users}</span>" co-admins"</div>
+            <a class="card stat" href="/checks" class:has-errors=check_errors>
+                <span class="figure">{d.check_errors}</span>" check errors, "{d.check_warnings}" warnings"
+            </a>
         </section>
         {empty.then(|| view! {
             <p class="empty">
@@ -63,8 +68,7 @@ pub fn ChangeList(entries: Vec<AuditEntry>, now: i64) -> impl IntoView {
             {entries
                 .into_iter()
                 .map(|e| {
-                    let href = (e.object_kind == "host" && e.action != "delete")
-                        .then(|| format!("/hosts/{}", e.object_name));
+                    let href = e.href();
                     let summary = e
                         .changes
                         .iter()

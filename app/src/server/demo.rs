@@ -72,6 +72,12 @@ pub async fn load(pool: &SqlitePool) -> Result<usize, AppError> {
         super::hosts::create(pool, &actor, &draft).await?;
         added += 1;
     }
+    super::services::load_demo(pool, &actor).await?;
+    super::costs::demo::load(pool).await?;
+    // Buckets and mail need the services above; each skips what is still missing.
+    super::buckets::load_demo(pool, &actor).await?;
+    super::mail::load_demo(pool, &actor).await?;
+    super::network::demo::load(pool).await?;
     Ok(added)
 }
 

@@ -14,6 +14,7 @@ use crate::domain::url::encode_component;
 use crate::model::action::Facts;
 use crate::model::user::Role;
 use crate::pages::dashboard::ChangeList;
+use crate::pages::services::HostServices;
 
 /// The `:name` of the current route.
 pub(super) fn use_host_name() -> Memo<String> {
@@ -38,6 +39,7 @@ pub fn HostDetail() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <HostServices host=name/>
         <SshCard host=name/>
     }
 }
@@ -53,6 +55,8 @@ fn HostView(page: HostPage) -> impl IntoView {
     let edit = format!("/hosts/{}/edit", h.name);
     let delete = format!("/hosts/{}/delete", h.name);
     let run = format!("/jobs/new?targets={}", encode_component(&h.name));
+    let costs = format!("/costs/hosts/{}", encode_component(&h.name));
+    let mesh = format!("/network/{}", encode_component(&h.name));
     let ssh = h.ssh_endpoint();
     let opt = |o: Option<String>| o.unwrap_or_else(|| "—".into());
     view! {
@@ -61,6 +65,8 @@ fn HostView(page: HostPage) -> impl IntoView {
             <span class="badge">{h.arch.clone()}</span>
             {h.ipv4.is_none().then(|| view! { <span class="badge muted">"IPv6 only"</span> })}
             <div class="actions">
+                <a class="button" href=costs>"Cost history"</a>
+                <a class="button" href=mesh>"Mesh node"</a>
                 <IfRole role=Role::Operator>
                     <a class="button" href=run.clone()>"Run a job"</a>
                 </IfRole>

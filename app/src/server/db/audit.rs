@@ -96,9 +96,10 @@ pub async fn record(
 /// objects that still exist under their current name; `created_at` keeps a later host
 /// that reused a deleted host's id from claiming the old entries.
 const SELECT: &str = "SELECT a.id, a.at, a.actor_name, a.client_addr, a.action, a.object_kind,
-    a.object_name, a.changes, h.name AS current_name
+    a.object_name, a.changes, coalesce(h.name, sv.name) AS current_name
     FROM audit_log a
-    LEFT JOIN hosts h ON a.object_kind = 'host' AND h.id = a.object_id AND h.created_at <= a.at";
+    LEFT JOIN hosts h ON a.object_kind = 'host' AND h.id = a.object_id AND h.created_at <= a.at
+    LEFT JOIN services sv ON a.object_kind = 'service' AND sv.id = a.object_id AND sv.created_at <= a.at";
 
 pub async fn latest(pool: &SqlitePool, limit: i64) -> Result<Vec<AuditEntry>, AppError> {
     let rows: Vec<AuditRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(

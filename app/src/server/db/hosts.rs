@@ -278,6 +278,14 @@ pub async fn delete(conn: &mut SqliteConnection, name: &str, version: i64) -> Re
             "{name} was changed by someone else since you opened it; look at it again before deleting"
         )));
     }
+    // The foreign key would refuse it too, but only as an internal error.
+    let services = super::services::names_on_host(conn, before.id).await?;
+    if !services.is_empty() {
+        return Err(AppError::Conflict(format!(
+            "{name} still runs {}; move them to another host or delete them first",
+            services.join(", ")
+        )));
+    }
     sqlx::query("DELETE FROM hosts WHERE id = ? AND version = ?")
         .bind(before.id)
         .bind(version)

@@ -1,8 +1,13 @@
 //! Opening the SQLite database and the queries of each area.
 pub mod audit;
+pub mod buckets;
+pub mod costs;
 pub mod host_keys;
 pub mod hosts;
+pub mod mail;
+pub mod mesh;
 pub mod secrets;
+pub mod services;
 pub mod sessions;
 pub mod settings;
 pub mod throttle;
