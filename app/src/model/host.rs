@@ -420,6 +420,11 @@ impl Host {
     }
 }
 
+/// The same fields, all empty: the "before" of a creation and the "after" of a deletion.
+pub fn blank_fields(fields: &[(&'static str, String)]) -> Vec<(&'static str, String)> {
+    fields.iter().map(|(f, _)| (*f, String::new())).collect()
+}
+
 /// Field-by-field differences between two versions: (field, before, after).
 pub fn diff_fields(
     before: &[(&'static str, String)],

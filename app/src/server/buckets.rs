@@ -5,27 +5,16 @@ use sqlx::{SqliteConnection, SqlitePool};
 use super::db::{self, audit::Actor};
 use crate::domain::s3::{self, AccessUser, BucketFacts};
 use crate::model::bucket::{Bucket, BucketDraft, BucketInput, BucketUser, GeneratedFile};
-use crate::model::host::diff_fields;
+use crate::model::host::{blank_fields, diff_fields};
 use crate::model::AppError;
 
 const KIND: &str = "bucket";
 
-fn blank(fields: &[(&'static str, String)]) -> Vec<(&'static str, String)> {
-    fields.iter().map(|(f, _)| (*f, String::new())).collect()
-}
-
 pub async fn create(pool: &SqlitePool, actor: &Actor, draft: &BucketDraft) -> Result<Bucket, AppError> {
     let mut tx = db::begin(pool).await?;
     let bucket = db::buckets::insert(&mut tx, draft).await?;
-    let changes = diff_fields(&blank(&bucket.fields()), &bucket.fields());
-    db::audit::record(
-        &mut tx,
-        actor,
-        "create",
-        (KIND, Some(bucket.id), &bucket.name),
-        &changes,
-    )
-    .await?;
+    let object = (KIND, Some(bucket.id), bucket.name.as_str());
+    db::audit::record_fields(&mut tx, actor, object, None, Some(&bucket.fields())).await?;
     tx.commit().await?;
     Ok(bucket)
 }
@@ -38,17 +27,15 @@ pub async fn update(
 ) -> Result<Bucket, AppError> {
     let mut tx = db::begin(pool).await?;
     let (before, after) = db::buckets::update(&mut tx, current, draft).await?;
-    let changes = diff_fields(&before.fields(), &after.fields());
-    if !changes.is_empty() {
-        db::audit::record(
-            &mut tx,
-            actor,
-            "update",
-            (KIND, Some(after.id), &after.name),
-            &changes,
-        )
-        .await?;
-    }
+    let object = (KIND, Some(after.id), after.name.as_str());
+    db::audit::record_fields(
+        &mut tx,
+        actor,
+        object,
+        Some(&before.fields()),
+        Some(&after.fields()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -56,7 +43,7 @@ pub async fn update(
 pub async fn delete(pool: &SqlitePool, actor: &Actor, name: &str, version: i64) -> Result<Bucket, AppError> {
     let mut tx = db::begin(pool).await?;
     let before = db::buckets::delete(&mut tx, name, version).await?;
-    let mut changes = diff_fields(&before.fields(), &blank(&before.fields()));
+    let mut changes = diff_fields(&before.fields(), &blank_fields(&before.fields()));
     changes.extend(
         before
             .users

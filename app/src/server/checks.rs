@@ -1,6 +1,7 @@
 //! The config check on the server: the inventory, the mesh and the facts gathered from
 //! hosts, read into the rules' input; a pasted env checked without being kept.
 use sqlx::SqlitePool;
+use std::collections::HashMap;
 
 use crate::domain::checks::{self, CheckBucket, CheckHost, CheckMail, CheckService, Env, Finding, Input};
 use crate::model::AppError;
@@ -16,19 +17,19 @@ pub async fn input(pool: &SqlitePool) -> Result<Input, AppError> {
     let inv = inventory::load(&mut conn).await?;
     let nodes = db::mesh::nodes(&mut conn).await?;
     let links = db::mesh::links(&mut conn).await?;
-    let mut hosts = Vec::with_capacity(inv.hosts.len());
-    for h in &inv.hosts {
-        let id = db::hosts::get(&mut conn, &h.name).await?.id;
-        let facts = jobs::store::facts(pool, id).await?;
-        hosts.push(CheckHost {
+    let mem_totals: HashMap<String, u64> = jobs::store::mem_totals(&mut conn).await?.into_iter().collect();
+    let hosts = inv
+        .hosts
+        .iter()
+        .map(|h| CheckHost {
             name: h.name.clone(),
             ram_mib: h.ram_mib,
             ipv4: h.ipv4.clone(),
             ipv6: h.ipv6.clone(),
             mesh_addr: h.mesh_addr.clone(),
-            mem_total_mib: facts.map(|(f, _)| f.mem_total_mib).filter(|m| *m > 0),
-        });
-    }
+            mem_total_mib: mem_totals.get(&h.name).copied().filter(|m| *m > 0),
+        })
+        .collect();
     let services = inv
         .services
         .iter()

@@ -2,7 +2,7 @@
 use sqlx::SqlitePool;
 
 use super::db::{self, audit::Actor};
-use crate::model::host::{diff_fields, Host, HostDraft};
+use crate::model::host::{Host, HostDraft};
 use crate::model::AppError;
 
 const KIND: &str = "host";
@@ -10,15 +10,8 @@ const KIND: &str = "host";
 pub async fn create(pool: &SqlitePool, actor: &Actor, draft: &HostDraft) -> Result<Host, AppError> {
     let mut tx = db::begin(pool).await?;
     let host = db::hosts::insert(&mut tx, draft).await?;
-    let changes = diff_fields(&blank_fields(&host), &host.fields());
-    db::audit::record(
-        &mut tx,
-        actor,
-        "create",
-        (KIND, Some(host.id), &host.name),
-        &changes,
-    )
-    .await?;
+    let object = (KIND, Some(host.id), host.name.as_str());
+    db::audit::record_fields(&mut tx, actor, object, None, Some(&host.fields())).await?;
     tx.commit().await?;
     Ok(host)
 }
@@ -31,17 +24,15 @@ pub async fn update(
 ) -> Result<Host, AppError> {
     let mut tx = db::begin(pool).await?;
     let (before, after) = db::hosts::update(&mut tx, current_name, draft).await?;
-    let changes = diff_fields(&before.fields(), &after.fields());
-    if !changes.is_empty() {
-        db::audit::record(
-            &mut tx,
-            actor,
-            "update",
-            (KIND, Some(after.id), &after.name),
-            &changes,
-        )
-        .await?;
-    }
+    let object = (KIND, Some(after.id), after.name.as_str());
+    db::audit::record_fields(
+        &mut tx,
+        actor,
+        object,
+        Some(&before.fields()),
+        Some(&after.fields()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -49,25 +40,10 @@ pub async fn update(
 pub async fn delete(pool: &SqlitePool, actor: &Actor, name: &str, version: i64) -> Result<Host, AppError> {
     let mut tx = db::begin(pool).await?;
     let before = db::hosts::delete(&mut tx, name, version).await?;
-    let changes = diff_fields(&before.fields(), &blank_fields(&before));
-    db::audit::record(
-        &mut tx,
-        actor,
-        "delete",
-        (KIND, Some(before.id), &before.name),
-        &changes,
-    )
-    .await?;
+    let object = (KIND, Some(before.id), before.name.as_str());
+    db::audit::record_fields(&mut tx, actor, object, Some(&before.fields()), None).await?;
     tx.commit().await?;
     Ok(before)
-}
-
-/// The same fields, all empty: the "before" of a creation and the "after" of a deletion.
-fn blank_fields(host: &Host) -> Vec<(&'static str, String)> {
-    host.fields()
-        .into_iter()
-        .map(|(f, _)| (f, String::new()))
-        .collect()
 }
 
 #[cfg(test)]

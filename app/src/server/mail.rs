@@ -6,21 +6,16 @@ use std::net::IpAddr;
 use super::db::{self, audit::Actor};
 use crate::domain::mail::{self, MailFacts, Relay, RelayHost, EXAMPLE_DKIM_PUBLIC_KEY};
 use crate::model::bucket::GeneratedFile;
-use crate::model::host::diff_fields;
 use crate::model::mail::{MailDomain, MailDraft, MailHop, MailInput};
 use crate::model::AppError;
 
 const KIND: &str = "mail_domain";
 
-fn blank(fields: &[(&'static str, String)]) -> Vec<(&'static str, String)> {
-    fields.iter().map(|(f, _)| (*f, String::new())).collect()
-}
-
 pub async fn create(pool: &SqlitePool, actor: &Actor, draft: &MailDraft) -> Result<MailDomain, AppError> {
     let mut tx = db::begin(pool).await?;
     let m = db::mail::insert(&mut tx, draft).await?;
-    let changes = diff_fields(&blank(&m.fields()), &m.fields());
-    db::audit::record(&mut tx, actor, "create", (KIND, Some(m.id), &m.domain), &changes).await?;
+    let object = (KIND, Some(m.id), m.domain.as_str());
+    db::audit::record_fields(&mut tx, actor, object, None, Some(&m.fields())).await?;
     tx.commit().await?;
     Ok(m)
 }
@@ -33,17 +28,15 @@ pub async fn update(
 ) -> Result<MailDomain, AppError> {
     let mut tx = db::begin(pool).await?;
     let (before, after) = db::mail::update(&mut tx, current, draft).await?;
-    let changes = diff_fields(&before.fields(), &after.fields());
-    if !changes.is_empty() {
-        db::audit::record(
-            &mut tx,
-            actor,
-            "update",
-            (KIND, Some(after.id), &after.domain),
-            &changes,
-        )
-        .await?;
-    }
+    let object = (KIND, Some(after.id), after.domain.as_str());
+    db::audit::record_fields(
+        &mut tx,
+        actor,
+        object,
+        Some(&before.fields()),
+        Some(&after.fields()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -56,15 +49,8 @@ pub async fn delete(
 ) -> Result<MailDomain, AppError> {
     let mut tx = db::begin(pool).await?;
     let before = db::mail::delete(&mut tx, domain, version).await?;
-    let changes = diff_fields(&before.fields(), &blank(&before.fields()));
-    db::audit::record(
-        &mut tx,
-        actor,
-        "delete",
-        (KIND, Some(before.id), &before.domain),
-        &changes,
-    )
-    .await?;
+    let object = (KIND, Some(before.id), before.domain.as_str());
+    db::audit::record_fields(&mut tx, actor, object, Some(&before.fields()), None).await?;
     tx.commit().await?;
     Ok(before)
 }

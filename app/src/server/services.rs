@@ -3,7 +3,6 @@
 use sqlx::SqlitePool;
 
 use super::db::{self, audit::Actor};
-use crate::model::host::diff_fields;
 use crate::model::service::{Service, ServiceDraft};
 use crate::model::AppError;
 
@@ -16,15 +15,8 @@ pub const KIND: &str = "service";
 pub async fn create(pool: &SqlitePool, actor: &Actor, draft: &ServiceDraft) -> Result<Service, AppError> {
     let mut tx = db::begin(pool).await?;
     let service = db::services::insert(&mut tx, draft).await?;
-    let changes = diff_fields(&blank_fields(&service), &service.fields());
-    db::audit::record(
-        &mut tx,
-        actor,
-        "create",
-        (KIND, Some(service.id), &service.name),
-        &changes,
-    )
-    .await?;
+    let object = (KIND, Some(service.id), service.name.as_str());
+    db::audit::record_fields(&mut tx, actor, object, None, Some(&service.fields())).await?;
     tx.commit().await?;
     Ok(service)
 }
@@ -37,17 +29,15 @@ pub async fn update(
 ) -> Result<Service, AppError> {
     let mut tx = db::begin(pool).await?;
     let (before, after) = db::services::update(&mut tx, current_name, draft).await?;
-    let changes = diff_fields(&before.fields(), &after.fields());
-    if !changes.is_empty() {
-        db::audit::record(
-            &mut tx,
-            actor,
-            "update",
-            (KIND, Some(after.id), &after.name),
-            &changes,
-        )
-        .await?;
-    }
+    let object = (KIND, Some(after.id), after.name.as_str());
+    db::audit::record_fields(
+        &mut tx,
+        actor,
+        object,
+        Some(&before.fields()),
+        Some(&after.fields()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -55,26 +45,10 @@ pub async fn update(
 pub async fn delete(pool: &SqlitePool, actor: &Actor, name: &str, version: i64) -> Result<Service, AppError> {
     let mut tx = db::begin(pool).await?;
     let before = db::services::delete(&mut tx, name, version).await?;
-    let changes = diff_fields(&before.fields(), &blank_fields(&before));
-    db::audit::record(
-        &mut tx,
-        actor,
-        "delete",
-        (KIND, Some(before.id), &before.name),
-        &changes,
-    )
-    .await?;
+    let object = (KIND, Some(before.id), before.name.as_str());
+    db::audit::record_fields(&mut tx, actor, object, Some(&before.fields()), None).await?;
     tx.commit().await?;
     Ok(before)
-}
-
-/// The same fields, all empty: the "before" of a creation and the "after" of a deletion.
-fn blank_fields(service: &Service) -> Vec<(&'static str, String)> {
-    service
-        .fields()
-        .into_iter()
-        .map(|(f, _)| (f, String::new()))
-        .collect()
 }
 
 #[cfg(test)]

@@ -12,7 +12,6 @@ use crate::domain::costs::Month;
 use crate::domain::money::Money;
 use crate::domain::time::civil_from_days;
 use crate::model::cost::{yes_no, ChargeDraft, Invoice, MonthDraft, PeriodDraft, Plan, PlanDraft};
-use crate::model::host::diff_fields;
 use crate::model::AppError;
 
 /// "2026-03-16" of a day count.
@@ -26,34 +25,19 @@ pub fn today() -> i64 {
     db::now().div_euclid(86_400)
 }
 
-fn blank(fields: &[(&'static str, String)]) -> Vec<(&'static str, String)> {
-    fields.iter().map(|(f, _)| (*f, String::new())).collect()
-}
-
 /// Creates a plan (`d.id` None) or saves an edit of one.
 pub async fn save_plan(pool: &SqlitePool, actor: &Actor, d: &PlanDraft) -> Result<Plan, AppError> {
     let mut tx = db::begin(pool).await?;
-    let (action, before, after) = match d.id {
-        None => {
-            let plan = db::costs::insert_plan(&mut tx, d).await?;
-            ("create", blank(&plan.fields()), plan)
-        }
+    let (before, after) = match d.id {
+        None => (None, db::costs::insert_plan(&mut tx, d).await?),
         Some(id) => {
             let (before, after) = db::costs::update_plan(&mut tx, id, d).await?;
-            ("update", before.fields(), after)
+            (Some(before.fields()), after)
         }
     };
-    let changes = diff_fields(&before, &after.fields());
-    if !changes.is_empty() {
-        db::audit::record(
-            &mut tx,
-            actor,
-            action,
-            ("plan", Some(after.id), &after.label()),
-            &changes,
-        )
-        .await?;
-    }
+    let label = after.label();
+    let object = ("plan", Some(after.id), label.as_str());
+    db::audit::record_fields(&mut tx, actor, object, before.as_deref(), Some(&after.fields())).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -61,13 +45,13 @@ pub async fn save_plan(pool: &SqlitePool, actor: &Actor, d: &PlanDraft) -> Resul
 pub async fn delete_plan(pool: &SqlitePool, actor: &Actor, id: i64, version: i64) -> Result<(), AppError> {
     let mut tx = db::begin(pool).await?;
     let plan = db::costs::delete_plan(&mut tx, id, version).await?;
-    let changes = diff_fields(&plan.fields(), &blank(&plan.fields()));
-    db::audit::record(
+    let label = plan.label();
+    db::audit::record_fields(
         &mut tx,
         actor,
-        "delete",
-        ("plan", Some(plan.id), &plan.label()),
-        &changes,
+        ("plan", Some(plan.id), &label),
+        Some(&plan.fields()),
+        None,
     )
     .await?;
     tx.commit().await?;

@@ -3,6 +3,7 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 use super::now;
 use crate::model::audit::{AuditEntry, AuditFilter};
+use crate::model::host::{blank_fields, diff_fields};
 use crate::model::AppError;
 use crate::server::auth::Session;
 
@@ -90,6 +91,28 @@ pub async fn record(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Writes the entry of a change given an object's fields before and after it: a
+/// creation (`before` None), an update (no entry when no field changed) or a deletion
+/// (`after` None).
+pub async fn record_fields(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    object: (&str, Option<i64>, &str),
+    before: Option<&[(&'static str, String)]>,
+    after: Option<&[(&'static str, String)]>,
+) -> Result<(), AppError> {
+    let (action, changes) = match (before, after) {
+        (None, Some(after)) => ("create", diff_fields(&blank_fields(after), after)),
+        (Some(before), Some(after)) => ("update", diff_fields(before, after)),
+        (Some(before), None) => ("delete", diff_fields(before, &blank_fields(before))),
+        (None, None) => return Ok(()),
+    };
+    if action == "update" && changes.is_empty() {
+        return Ok(());
+    }
+    record(conn, actor, action, object, &changes).await
 }
 
 /// What every listing reads. The join finds the object's name today, so lists link to

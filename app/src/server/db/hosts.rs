@@ -159,6 +159,14 @@ pub async fn get(conn: &mut SqliteConnection, name: &str) -> Result<Host, AppErr
     Ok(row.into())
 }
 
+/// Every host, whole, by name: one query whatever the count.
+pub async fn all(conn: &mut SqliteConnection) -> Result<Vec<Host>, AppError> {
+    let rows: Vec<HostRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY h.name")))
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
 fn name_taken(name: &str) -> AppError {
     AppError::field("name", format!("a host named {name} already exists"))
 }

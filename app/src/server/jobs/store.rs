@@ -363,6 +363,22 @@ pub async fn facts(pool: &SqlitePool, host_id: i64) -> Result<Option<(Facts, i64
     Ok(row.and_then(|(json, at)| serde_json::from_str(&json).ok().map(|facts| (facts, at))))
 }
 
+/// The memory (MiB) the last "gather facts" job found on each host that has facts, by
+/// host name: what the config check compares services' memory with.
+pub async fn mem_totals(conn: &mut SqliteConnection) -> Result<Vec<(String, u64)>, AppError> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT h.name, f.facts FROM host_facts f JOIN hosts h ON h.id = f.host_id")
+            .fetch_all(conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(name, json)| {
+            let facts: Facts = serde_json::from_str(&json).ok()?;
+            Some((name, facts.mem_total_mib))
+        })
+        .collect())
+}
+
 /// Log retention: removes ended jobs (with their output) that ended before `cutoff`,
 /// then the oldest ended ones until all jobs' output fits in `budget_bytes`. Running
 /// jobs are never removed. Returns how many jobs were removed.

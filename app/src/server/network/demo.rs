@@ -9,7 +9,6 @@ use sqlx::SqlitePool;
 
 use super::{LINK_KIND, NODE_KIND};
 use crate::domain::mesh::parse_tunnel_addrs;
-use crate::model::host::diff_fields;
 use crate::model::mesh::{link_name, MeshNode};
 use crate::model::AppError;
 use crate::server::db::{self, audit::Actor, mesh::NodeFields};
@@ -83,13 +82,8 @@ pub async fn load(pool: &SqlitePool) -> Result<(usize, usize), AppError> {
         };
         db::mesh::insert_node(&mut tx, id, &fields).await?;
         let after = db::mesh::node(&mut tx, host).await?.ok_or(AppError::NotFound)?;
-        let blank: Vec<_> = after
-            .fields()
-            .into_iter()
-            .map(|(f, _)| (f, String::new()))
-            .collect();
-        let changes = diff_fields(&blank, &after.fields());
-        db::audit::record(&mut tx, &actor, "create", (NODE_KIND, Some(id), host), &changes).await?;
+        let object = (NODE_KIND, Some(id), host);
+        db::audit::record_fields(&mut tx, &actor, object, None, Some(&after.fields())).await?;
         added.0 += 1;
     }
     let nodes = db::mesh::nodes(&mut tx).await?;

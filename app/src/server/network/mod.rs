@@ -7,7 +7,6 @@ use sqlx::{SqliteConnection, SqlitePool};
 use super::db::{self, audit::Actor, mesh::NodeFields};
 use super::secrets::cipher::MasterKey;
 use crate::domain::mesh::next_free_port;
-use crate::model::host::diff_fields;
 use crate::model::mesh::{link_name, MeshNode, NodeDraft, TunnelDraft};
 use crate::model::secret::{SecretInput, SecretValue};
 use crate::model::AppError;
@@ -54,15 +53,9 @@ pub async fn save_node(
         endpoint: &endpoint,
         egress_via,
     };
-    let action = match (&current, draft.version) {
-        (None, _) => {
-            db::mesh::insert_node(&mut tx, host_id, &fields).await?;
-            "create"
-        }
-        (Some(_), Some(version)) => {
-            db::mesh::update_node(&mut tx, host_id, version, &fields).await?;
-            "update"
-        }
+    match (&current, draft.version) {
+        (None, _) => db::mesh::insert_node(&mut tx, host_id, &fields).await?,
+        (Some(_), Some(version)) => db::mesh::update_node(&mut tx, host_id, version, &fields).await?,
         (Some(_), None) => {
             return Err(AppError::Conflict(format!(
                 "{host} joined the mesh meanwhile; reload its page"
@@ -70,11 +63,9 @@ pub async fn save_node(
         }
     };
     let after = db::mesh::node(&mut tx, host).await?.ok_or(AppError::NotFound)?;
-    let before = current.as_ref().map_or_else(|| blank(&after), MeshNode::fields);
-    let changes = diff_fields(&before, &after.fields());
-    if !changes.is_empty() {
-        db::audit::record(&mut tx, actor, action, (NODE_KIND, Some(host_id), host), &changes).await?;
-    }
+    let before = current.as_ref().map(MeshNode::fields);
+    let object = (NODE_KIND, Some(host_id), host);
+    db::audit::record_fields(&mut tx, actor, object, before.as_deref(), Some(&after.fields())).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -201,13 +192,6 @@ async fn check_refs(
         Some(n) => Ok(Some(n.host_id)),
         None => Err(AppError::field("egress_via", format!("{via} is not in the mesh"))),
     }
-}
-
-fn blank(node: &MeshNode) -> Vec<(&'static str, String)> {
-    node.fields()
-        .into_iter()
-        .map(|(f, _)| (f, String::new()))
-        .collect()
 }
 
 /// Adds a tunnel, each end on the lowest port free from its node's base port on.

@@ -113,14 +113,11 @@ impl HostDoc {
 
 /// Every host, by name.
 pub async fn load(conn: &mut SqliteConnection) -> Result<Vec<HostDoc>, AppError> {
-    let names: Vec<String> = sqlx::query_scalar("SELECT name FROM hosts ORDER BY name")
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut docs = Vec::with_capacity(names.len());
-    for name in names {
-        docs.push(HostDoc::from_host(&db::hosts::get(conn, &name).await?));
-    }
-    Ok(docs)
+    Ok(db::hosts::all(conn)
+        .await?
+        .iter()
+        .map(HostDoc::from_host)
+        .collect())
 }
 
 /// The hosts of a file as the database would store them; problems go to `problems`.
