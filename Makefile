@@ -13,8 +13,12 @@ WASM := --no-default-features --features hydrate --target wasm32-unknown-unknown
 # Real OpenSSH hosts on this machine for the SSH job tests (see its README).
 TESTBED ?= $(abspath ../shared/testbed/testbed.sh)
 WITH_TESTBED = eval "$$($(TESTBED) env)" &&
+# A real `systemctl` without a systemd daemon for the testbed hosts (PyPI
+# docker-systemctl-replacement): the Tuning tests run Owlery's unit templates with it.
+SYSTEMCTL_PY := $(CURDIR)/.tools/systemctl/systemctl2/systemctl3.py
+export SYSTEMCTL_PY
 
-.PHONY: run build bootstrap test lint fmt-check clippy unit e2e bench demo clean testbed
+.PHONY: run build bootstrap test lint fmt-check clippy unit e2e bench demo clean testbed systemctl-replacement
 
 run: build
 	./target/release/owlery serve --bind $(BIND) --data $(DATA) --site target/site
@@ -47,11 +51,15 @@ clippy:
 testbed:
 	$(TESTBED) up
 
-unit: testbed
+systemctl-replacement:
+	test -f $(SYSTEMCTL_PY) || python3 -m pip install --quiet --disable-pip-version-check \
+		--target .tools/systemctl docker-systemctl-replacement==1.7.1097
+
+unit: testbed systemctl-replacement
 	cargo test -p app --features ssr
 	$(WITH_TESTBED) cargo test -p server
 
-e2e: build testbed
+e2e: build testbed systemctl-replacement
 	rm -rf $(E2E_DIR) && mkdir -p $(E2E_DIR)
 	echo "$${E2E_PASSWORD:-e2e admin password}" | ./target/release/owlery user add e2e-admin --role admin --password-stdin --data $(E2E_DIR)/data
 	$(WITH_TESTBED) cd end2end && OWLERY_E2E_BIND=$(E2E_BIND) OWLERY_E2E_DATA=../$(E2E_DIR)/data npx playwright test $(E2E_ARGS)

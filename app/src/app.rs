@@ -18,11 +18,15 @@ use crate::pages::jobs::{JobDetail, JobList, NewJob};
 use crate::pages::mail::{DeleteMailDomain, EditMailDomain, MailDetail, MailList, NewMailDomain};
 use crate::pages::network::{DeleteTunnel, MeshNodePage, NetworkOverviewPage, NewTunnel, TopologyPage};
 use crate::pages::not_found::NotFound;
+use crate::pages::runbooks::{
+    DeleteRunbook, EnvMerge, RunDetail, RunList, RunbookDetail, RunbookList, StartRun,
+};
 use crate::pages::secrets::{DeleteSecret, NewSecret, SecretDetail, SecretList};
 use crate::pages::services::{DeleteService, EditService, NewService, ServiceDetail, ServiceList};
 use crate::pages::settings::Settings;
 use crate::pages::ssh::{ImportKnownHosts, SshIdentities};
 use crate::pages::totp::TotpLogin;
+use crate::pages::tuning::HostTuning;
 use crate::pages::users::{NewUser, UserDetail, UserList};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -72,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("hosts/:name") view=HostDetail ssr=SsrMode::Async/>
                     <Route path=path!("hosts/:name/edit") view=EditHost ssr=SsrMode::Async/>
                     <Route path=path!("hosts/:name/delete") view=DeleteHost ssr=SsrMode::Async/>
+                    <Route path=path!("hosts/:name/tuning") view=HostTuning ssr=SsrMode::Async/>
                     <Route path=path!("services") view=ServiceList ssr=SsrMode::Async/>
                     <Route path=path!("services/new") view=NewService ssr=SsrMode::Async/>
                     <Route path=path!("services/:name") view=ServiceDetail ssr=SsrMode::Async/>
@@ -97,6 +102,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("jobs") view=JobList ssr=SsrMode::Async/>
                     <Route path=path!("jobs/new") view=NewJob ssr=SsrMode::Async/>
                     <Route path=path!("jobs/:id") view=JobDetail ssr=SsrMode::Async/>
+                    <Route path=path!("runbooks") view=RunbookList ssr=SsrMode::Async/>
+                    <Route path=path!("runbooks/:slug") view=RunbookDetail ssr=SsrMode::Async/>
+                    <Route path=path!("runbooks/:slug/start") view=StartRun ssr=SsrMode::Async/>
+                    <Route path=path!("runbooks/:slug/delete") view=DeleteRunbook ssr=SsrMode::Async/>
+                    <Route path=path!("runs") view=RunList ssr=SsrMode::Async/>
+                    <Route path=path!("runs/:id") view=RunDetail ssr=SsrMode::Async/>
+                    <Route path=path!("runs/:id/env-merge") view=EnvMerge ssr=SsrMode::Async/>
                     <Route path=path!("audit") view=AuditLog ssr=SsrMode::Async/>
                     <Route path=path!("costs") view=CostsOverview ssr=SsrMode::Async/>
                     <Route path=path!("costs/plans") view=PlanList ssr=SsrMode::Async/>

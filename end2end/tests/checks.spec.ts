@@ -1,7 +1,8 @@
 // The config check in a real browser: a pasted .env.production checked against a
-// bucket made through the UI; JavaScript on and off, same expectations.
+// bucket made through the UI, and drift read live from a testbed host; JavaScript on
+// and off, same expectations.
 import { expect, type Page, test } from "@playwright/test";
-import { ready, signIn } from "./helpers";
+import { addTestbedHost, testbedHost, jsOn, ready, signIn } from "./helpers";
 
 async function add(page: Page, url: string, fields: [string, string][], button: string, done: string) {
   await page.goto(url);
@@ -80,4 +81,53 @@ test("an empty paste is refused next to the field", async ({ page }, info) => {
   await ready(page, info);
   await page.getByRole("button", { name: "Check this env" }).click();
   await expect(page.getByRole("textbox", { name: ".env.production" })).toHaveAccessibleDescription(/paste the contents of \.env\.production$/);
+});
+
+test("reading the live state shows a recorded port nothing listens on, and not one that listens", async ({ page }, info) => {
+  test.setTimeout(120_000);
+  const p = info.project.name;
+  const identity = `drift-${p}`;
+  const host = `drift-${p}`;
+  const { port } = testbedHost("hedwig");
+  await signIn(page, info);
+
+  // A testbed host Owlery can reach: its identity chosen and its host key pinned.
+  await addTestbedHost(page, info, { identity, host, testbed: "hedwig" });
+
+  // sshd really listens on the host's SSH port; nothing listens on port 1.
+  const service = (name: string, listen: string) =>
+    add(page, `/services/new?host=${host}&kind=custom`, [["Name", name], ["systemd unit", `${name}.service`], ["Listen address", "127.0.0.1"], ["Port", listen]], "Add service", `/services/${name}`);
+  await service(`sshd-${p}`, port);
+  await service(`ghost-${p}`, "1");
+
+  await page.goto("/checks");
+  await ready(page, info);
+  const live = page.getByRole("region", { name: "Live state" });
+  const row = live.locator(`tr[data-host="${host}"]`);
+  await expect(row).toContainText("never");
+  await expect(live).toContainText(host);
+  await expect(page.locator("body")).not.toContainText(`ghost-${p} should listen`);
+  await live.getByRole("button", { name: /^Read live state on \d+ hosts?$/ }).click();
+  await expect(page).toHaveURL(/\/jobs\/\d+$/);
+  await ready(page, info);
+  const state = page.locator(`tr[data-host="${host}"]`);
+  if (jsOn(info)) {
+    await expect(state).toHaveAttribute("data-state", "succeeded", { timeout: 60_000 });
+  } else {
+    await expect
+      .poll(async () => {
+        await page.reload();
+        return state.getAttribute("data-state");
+      }, { timeout: 60_000 })
+      .toBe("succeeded");
+  }
+
+  await page.goto("/checks");
+  await ready(page, info);
+  await expect(row).toContainText("just now");
+  const inventory = page.getByRole("region", { name: "Inventory" });
+  await expect(inventory).toContainText(`ghost-${p} should listen on port 1 on ${host}, but nothing listened there when facts were gathered just now.`);
+  await expect(inventory).toContainText("How to fix: Start it (`systemctl start ghost-" + p + ".service`");
+  await expect(inventory).not.toContainText(`sshd-${p} should listen`);
+  await expect(inventory.getByRole("link", { name: `service ghost-${p}` }).first()).toHaveAttribute("href", `/services/ghost-${p}`);
 });

@@ -1,47 +1,17 @@
 // An SSH job from start to end in a real browser, against a testbed host: an admin
 // imports the testbed key and pins the host's key, an operator's job runs, and its
 // output shows up while it runs (JavaScript on) or on reload (JavaScript off).
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { jsOn, ready, signIn } from "./helpers";
-
-function hermes(): { addr: string; port: string } {
-  const entry = (process.env.TESTBED_HOSTS ?? "").split(",").find((e) => e.startsWith("hermes="));
-  if (!entry) throw new Error("TESTBED_HOSTS is not set: run the tests through make");
-  const [addr, port] = entry.slice("hermes=".length).split(/:(?=\d+$)/);
-  return { addr, port };
-}
+import { addTestbedHost, jsOn, ready, signIn } from "./helpers";
 
 test("an operator runs a job on a testbed host and watches its output", async ({ page }, info) => {
   const project = info.project.name;
   const identity = `tb-${project}`;
   const host = `job-${project}`;
-  const { addr, port } = hermes();
   await signIn(page, info);
 
-  await page.goto("/settings/ssh");
-  await ready(page, info);
-  await page.locator("#import-name").fill(identity);
-  await page.locator("#import-private_key").fill(readFileSync(process.env.TESTBED_KEY ?? "", "utf8"));
-  await page.getByRole("button", { name: "Import key" }).click();
-  await expect(page.locator(`#identity-${identity}`)).toContainText("SHA256:");
-
-  await page.goto("/hosts/new");
-  await ready(page, info);
-  await page.getByLabel("Name", { exact: true }).fill(host);
-  await page.getByLabel("Provider").fill("Testbed");
-  await page.getByLabel("Plan").fill("loopback");
-  await page.getByLabel("SSH address").fill(addr);
-  await page.getByLabel("SSH port").fill(port);
-  await page.getByRole("button", { name: "Add host" }).click();
-  await expect(page).toHaveURL(`/hosts/${host}`);
-  await ready(page, info);
-  const card = page.getByRole("region", { name: "SSH" });
-  await card.getByLabel("Identity").selectOption(identity);
-  await card.getByRole("button", { name: /^Use this identity/ }).click();
-  await card.getByRole("button", { name: "Fetch host key" }).click();
-  await card.getByRole("button", { name: "Accept this key" }).click();
-  await expect(card).toContainText("pinned by e2e-admin");
+  await addTestbedHost(page, info, { identity, host, testbed: "hermes" });
 
   await page.getByRole("link", { name: "Run a job" }).click();
   await expect(page).toHaveURL(`/jobs/new?targets=${host}`);

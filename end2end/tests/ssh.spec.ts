@@ -1,16 +1,7 @@
 // SSH administration in a real browser, JavaScript on and off: an identity is generated
 // and shown by its public key, and a testbed host's key is fetched and pinned.
 import { expect, test } from "@playwright/test";
-import { jsOn, markDocument, ready, signIn, stillSameDocument } from "./helpers";
-
-/** A testbed host's address and port (TESTBED_HOSTS is `name=addr:port,...`). */
-function testbedHost(name: string): { addr: string; port: string } {
-  const entry = (process.env.TESTBED_HOSTS ?? "hermes=127.0.0.1:2201")
-    .split(",")
-    .find((e) => e.startsWith(`${name}=`));
-  const [addr, port] = (entry ?? `${name}=127.0.0.1:2201`).slice(name.length + 1).split(/:(?=\d+$)/);
-  return { addr, port };
-}
+import { jsOn, markDocument, ready, signIn, stillSameDocument, testbedHost } from "./helpers";
 
 test("an admin generates an identity and sees its public key", async ({ page }, info) => {
   const name = `e2e-key-${info.project.name}`;

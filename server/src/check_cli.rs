@@ -4,15 +4,28 @@ use std::path::Path;
 
 use anyhow::{bail, Context};
 use app::domain::checks::{counts, Finding, Severity};
+use app::server::secrets;
 use sqlx::SqlitePool;
 
-pub async fn check(pool: &SqlitePool, env: Option<&Path>, nginx: Option<&Path>) -> anyhow::Result<()> {
+pub async fn check(
+    pool: &SqlitePool,
+    data: &Path,
+    env: Option<&Path>,
+    nginx: Option<&Path>,
+) -> anyhow::Result<()> {
     let read = |file: Option<&Path>| -> anyhow::Result<Option<String>> {
         file.map(|path| std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display())))
             .transpose()
     };
     let (env, nginx) = (read(env)?, read(nginx)?);
-    let findings = app::server::checks::run_files(pool, env.as_deref(), nginx.as_deref())
+    // The master key opens the DKIM signing keys; without it (a copy of the database
+    // alone) that one comparison is skipped, the rest still runs.
+    let key_path = secrets::key_file::key_path(data, None);
+    let key = key_path
+        .exists()
+        .then(|| secrets::key_file::load(&key_path))
+        .transpose()?;
+    let findings = app::server::checks::run_files(pool, key.as_ref(), env.as_deref(), nginx.as_deref())
         .await
         .map_err(|e| anyhow::anyhow!("checking: {e}"))?;
     print!("{}", report(&findings));

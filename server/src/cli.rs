@@ -182,6 +182,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             if interrupted > 0 {
                 tracing::warn!(interrupted, "jobs were running when the server last stopped");
             }
+            app::server::runbooks::startup(&pool)
+                .await
+                .map_err(|e| anyhow::anyhow!("loading runbooks and resuming runs: {e}"))?;
             let settings = app::server::state::Settings {
                 secure_cookies: https,
                 job_retention_days: jobs.retention_days,
@@ -251,7 +254,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             data,
         } => crate::inventory_cli::import(&open(&data).await?, &file, yes, keep_unlisted).await,
         Command::Check { env, nginx, data } => {
-            crate::check_cli::check(&open(&data).await?, env.as_deref(), nginx.as_deref()).await
+            crate::check_cli::check(&open(&data).await?, &data.path, env.as_deref(), nginx.as_deref()).await
         }
         Command::Migrate { data } => {
             open(&data).await?;

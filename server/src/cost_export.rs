@@ -131,7 +131,8 @@ mod tests {
             services_month: Month::new(2026, 3),
             services: Vec::new(),
             invoices: Vec::new(),
-            this_month: Month::new(2026, 3),
+            rates: Default::default(),
+            forms: Default::default(),
             error: None,
         };
         assert_eq!(

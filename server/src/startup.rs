@@ -12,7 +12,10 @@ use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRou
 use std::net::SocketAddr;
 use tower_http::compression::CompressionLayer;
 
-use crate::{audit_export, auth_routes, cost_export, file_routes, guard, inventory_routes, job_routes};
+use crate::{
+    audit_export, auth_routes, cost_export, env_merge_route, file_routes, guard, inventory_routes,
+    job_routes, runbook_routes,
+};
 
 /// Routes served by axum itself rather than by the Leptos app, with whether each is
 /// reachable without a session. The guard test walks this list.
@@ -27,7 +30,9 @@ pub const AXUM_ROUTES: &[(&str, &str, bool)] = &[
     ("GET", "/costs.csv", false),
     ("GET", "/jobs/{id}/events", false),
     ("GET", "/jobs/{id}/log.txt", false),
+    ("POST", "/runs/{id}/env-merge/download", false),
     ("GET", "/inventory/export.toml", false),
+    ("GET", "/runbooks/{slug}/export.toml", false),
     ("GET", "/buckets/{bucket}/files/{file}", false),
     ("GET", "/mail/{domain}/files/{file}", false),
 ];
@@ -45,7 +50,9 @@ pub fn router(state: AppState) -> Router {
         .route("/costs.csv", get(cost_export::export))
         .route("/jobs/{id}/events", get(job_routes::events))
         .route("/jobs/{id}/log.txt", get(job_routes::log_text))
+        .route("/runs/{id}/env-merge/download", post(env_merge_route::download))
         .route("/inventory/export.toml", get(inventory_routes::export))
+        .route("/runbooks/{slug}/export.toml", get(runbook_routes::export))
         .route("/buckets/{bucket}/files/{file}", get(file_routes::bucket_file))
         .route("/mail/{domain}/files/{file}", get(file_routes::mail_file))
         .leptos_routes_with_context(&state, routes, page_context(state.clone()), {

@@ -71,6 +71,8 @@ const SERVER_FNS: &[(&str, Role)] = &[
     ("get_host_costs", Role::Viewer),
     ("change_host_plan", Role::Admin),
     ("add_host_charge", Role::Admin),
+    ("set_cost_rate", Role::Admin),
+    ("set_reporting_currency", Role::Admin),
     ("list_scenarios", Role::Viewer),
     ("create_scenario", Role::Admin),
     ("get_scenario", Role::Viewer),
@@ -94,11 +96,32 @@ const SERVER_FNS: &[(&str, Role)] = &[
     ("get_topology", Role::Viewer),
     ("get_checks", Role::Viewer),
     ("check_env", Role::Viewer),
+    ("read_live_state", Role::Operator),
     ("list_jobs", Role::Viewer),
     ("get_job", Role::Viewer),
     ("get_new_job_form", Role::Operator),
     ("start_job", Role::Operator),
     ("cancel_job", Role::Operator),
+    ("get_runbooks", Role::Viewer),
+    ("import_runbook", Role::Admin),
+    ("get_runbook", Role::Viewer),
+    ("update_runbook", Role::Admin),
+    ("copy_runbook", Role::Admin),
+    ("get_delete_runbook", Role::Admin),
+    ("delete_runbook", Role::Admin),
+    ("get_start_form", Role::Operator),
+    ("start_run", Role::Operator),
+    ("list_runs", Role::Viewer),
+    ("get_run", Role::Viewer),
+    ("get_run_version", Role::Viewer),
+    ("act_on_step", Role::Operator),
+    ("get_tuning", Role::Viewer),
+    ("apply_instance", Role::Operator),
+    ("remove_instance", Role::Operator),
+    ("install_unit_templates", Role::Operator),
+    ("save_tuning_settings", Role::Admin),
+    ("get_env_merge", Role::Operator),
+    ("merge_env", Role::Operator),
     ("list_users", Role::Admin),
     ("get_user", Role::Admin),
     ("get_new_user_form", Role::Admin),
@@ -127,6 +150,7 @@ const PAGES: &[(&str, Option<Role>)] = &[
     ("/hosts/:name", Some(Role::Viewer)),
     ("/hosts/:name/edit", Some(Role::Admin)),
     ("/hosts/:name/delete", Some(Role::Admin)),
+    ("/hosts/:name/tuning", Some(Role::Viewer)),
     ("/services", Some(Role::Viewer)),
     ("/services/new", Some(Role::Admin)),
     ("/services/:name", Some(Role::Viewer)),
@@ -167,6 +191,13 @@ const PAGES: &[(&str, Option<Role>)] = &[
     ("/jobs", Some(Role::Viewer)),
     ("/jobs/new", Some(Role::Operator)),
     ("/jobs/:id", Some(Role::Viewer)),
+    ("/runbooks", Some(Role::Viewer)),
+    ("/runbooks/:slug", Some(Role::Viewer)),
+    ("/runbooks/:slug/start", Some(Role::Operator)),
+    ("/runbooks/:slug/delete", Some(Role::Admin)),
+    ("/runs", Some(Role::Viewer)),
+    ("/runs/:id", Some(Role::Viewer)),
+    ("/runs/:id/env-merge", Some(Role::Operator)),
     ("/login/totp", None),
     ("/account", Some(Role::Viewer)),
     ("/settings", Some(Role::Admin)),
@@ -303,7 +334,8 @@ async fn every_page_is_shown_from_its_role_and_refused_below_it() {
                 .replace("{name}", ":name")
                 .replace("{id}", ":id")
                 .replace("{bucket}", ":bucket")
-                .replace("{domain}", ":domain");
+                .replace("{domain}", ":domain")
+                .replace("{slug}", ":slug");
             let needed = PAGES
                 .iter()
                 .find(|(p, _)| *p == pattern)
@@ -315,8 +347,12 @@ async fn every_page_is_shown_from_its_role_and_refused_below_it() {
                 .replace(":name", "x")
                 .replace(":id", "1")
                 .replace(":bucket", "no-such-bucket")
-                .replace(":domain", "no.such.example");
-            let shown = if [":id", ":bucket", ":domain"].iter().any(|p| pattern.contains(p)) {
+                .replace(":domain", "no.such.example")
+                .replace(":slug", "no-such-runbook");
+            let shown = if [":id", ":bucket", ":domain", ":slug"]
+                .iter()
+                .any(|p| pattern.contains(p))
+            {
                 StatusCode::NOT_FOUND
             } else {
                 StatusCode::OK

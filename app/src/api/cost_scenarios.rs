@@ -8,10 +8,10 @@ use crate::model::AppError;
 #[server]
 pub async fn list_scenarios() -> Result<ScenariosPage, AppError> {
     use crate::model::user::Role;
-    use crate::server::{auth, costs, forms, state::app_state};
+    use crate::server::{auth, costs, state::app_state};
     auth::require(Role::Viewer)?;
     let mut page = costs::scenarios::list(&app_state()?.db).await?;
-    page.error = forms::take::<String>("scenario-new").await.map(|(_, e)| e);
+    costs::carried::scenarios_page(&mut page).await;
     Ok(page)
 }
 
@@ -34,21 +34,17 @@ pub async fn create_scenario(name: String, copy: String) -> Result<(), AppError>
     };
     match done {
         Ok(id) => forms::redirect(&format!("/costs/scenarios/{id}")),
-        Err(e) => Err(forms::failed("scenario-new", &name, e).await),
+        Err(e) => Err(forms::failed("scenario-new", &(name, copy), e).await),
     }
 }
 
 #[server]
 pub async fn get_scenario(id: i64) -> Result<ScenarioPage, AppError> {
     use crate::model::user::Role;
-    use crate::server::{auth, costs, forms, state::app_state};
+    use crate::server::{auth, costs, state::app_state};
     auth::require(Role::Viewer)?;
     let mut page = costs::scenarios::page(&app_state()?.db, id).await?;
-    for form in ["scenario-host", "scenario-rename", "scenario-delete"] {
-        if let Some((_, error)) = forms::take::<serde_json::Value>(form).await {
-            page.error = Some((form.to_owned(), error));
-        }
-    }
+    costs::carried::scenario_page(&mut page).await;
     Ok(page)
 }
 
@@ -76,7 +72,7 @@ pub async fn remove_scenario_host(id: i64, host: i64) -> Result<(), AppError> {
     let session = auth::require(Role::Admin)?;
     match costs::scenarios::remove_host(&app_state()?.db, &(&session).into(), id, host).await {
         Ok(()) => forms::redirect(&format!("/costs/scenarios/{id}")),
-        Err(e) => Err(forms::failed("scenario-host", &host, e).await),
+        Err(e) => Err(forms::failed("scenario-remove", &host, e).await),
     }
 }
 

@@ -5,16 +5,12 @@ use crate::model::cost::{ChargeInput, InvoiceInput, MonthInput, PeriodInput, Pla
 use crate::model::cost_view::{CostsPage, HostCostPage};
 use crate::model::AppError;
 
-/// Forms of the Costs page whose failed plain posts come back to it.
-#[cfg(feature = "ssr")]
-const PAGE_FORMS: [&str; 3] = ["cost-month", "invoice", "invoice-import"];
-
 /// The Costs page for `from`..=`to` ("YYYY-MM"; empty: the last twelve months).
 #[server]
 pub async fn get_costs(from: String, to: String) -> Result<CostsPage, AppError> {
     use crate::domain::costs::Month;
     use crate::model::user::Role;
-    use crate::server::{auth, costs, forms, state::app_state};
+    use crate::server::{auth, costs, state::app_state};
     auth::require(Role::Viewer)?;
     let (default_from, default_to) = costs::last_twelve_months();
     let month = |s: &str, field: &str, default| match s.trim() {
@@ -23,11 +19,7 @@ pub async fn get_costs(from: String, to: String) -> Result<CostsPage, AppError> 
     };
     let (from, to) = (month(&from, "from", default_from)?, month(&to, "to", default_to)?);
     let mut page = costs::page::costs_page(&app_state()?.db, from, to).await?;
-    for form in PAGE_FORMS {
-        if let Some((_, error)) = forms::take::<serde_json::Value>(form).await {
-            page.error = Some((form.to_owned(), error));
-        }
-    }
+    costs::carried::costs_page(&mut page).await;
     Ok(page)
 }
 
@@ -74,7 +66,7 @@ pub async fn import_invoices(csv: String) -> Result<(), AppError> {
     };
     match done {
         Ok(_) => forms::redirect("/costs"),
-        Err(e) => Err(forms::failed("invoice-import", &(), e).await),
+        Err(e) => Err(forms::failed("invoice-import", &costs::carried::kept_csv(&csv), e).await),
     }
 }
 
@@ -128,21 +120,13 @@ pub async fn delete_plan(id: i64, version: i64) -> Result<(), AppError> {
     }
 }
 
-/// Forms of the host cost page whose failed plain posts come back to it.
-#[cfg(feature = "ssr")]
-const HOST_FORMS: [&str; 2] = ["period", "charge"];
-
 #[server]
 pub async fn get_host_costs(name: String) -> Result<HostCostPage, AppError> {
     use crate::model::user::Role;
-    use crate::server::{auth, costs, forms, state::app_state};
+    use crate::server::{auth, costs, state::app_state};
     auth::require(Role::Viewer)?;
     let mut page = costs::page::host_page(&app_state()?.db, &name).await?;
-    for form in HOST_FORMS {
-        if let Some((_, error)) = forms::take::<serde_json::Value>(form).await {
-            page.error = Some((form.to_owned(), error));
-        }
-    }
+    costs::carried::host_page(&mut page).await;
     Ok(page)
 }
 

@@ -11,8 +11,9 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     let session = auth::require(Role::Viewer)?;
     let state = app_state()?;
     let (hosts, ipv6_only_hosts, vcpus, ram_mib, disk_gb) = db::hosts::totals(&state.db).await?;
-    let (check_errors, check_warnings, _) =
-        crate::domain::checks::counts(&crate::server::checks::run(&state.db, None).await?);
+    let (check_errors, check_warnings, _) = crate::domain::checks::counts(
+        &crate::server::checks::run(&state.db, Some(&state.master_key), None).await?,
+    );
     Ok(Dashboard {
         now: db::now(),
         hosts,

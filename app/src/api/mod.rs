@@ -3,19 +3,23 @@ pub mod account;
 pub mod audit;
 pub mod buckets;
 pub mod checks;
+pub mod cost_rates;
 pub mod cost_scenarios;
 pub mod costs;
 pub mod dashboard;
+pub mod env_merge;
 pub mod hosts;
 pub mod inventory;
 pub mod jobs;
 pub mod mail;
 pub mod network;
+pub mod runbooks;
 pub mod secrets;
 pub mod services;
 pub mod session;
 pub mod ssh;
 pub mod totp;
+pub mod tuning;
 pub mod users;
 
 /// The least role each server function needs. The router refuses a server function
@@ -87,6 +91,8 @@ pub fn required_role(path: &str) -> Option<crate::model::user::Role> {
         (costs::GetHostCosts::PATH, Viewer),
         (costs::ChangeHostPlan::PATH, Admin),
         (costs::AddHostCharge::PATH, Admin),
+        (cost_rates::SetCostRate::PATH, Admin),
+        (cost_rates::SetReportingCurrency::PATH, Admin),
         (cost_scenarios::ListScenarios::PATH, Viewer),
         (cost_scenarios::CreateScenario::PATH, Admin),
         (cost_scenarios::GetScenario::PATH, Viewer),
@@ -110,11 +116,32 @@ pub fn required_role(path: &str) -> Option<crate::model::user::Role> {
         (network::GetTopology::PATH, Viewer),
         (checks::GetChecks::PATH, Viewer),
         (checks::CheckEnv::PATH, Viewer),
+        (checks::ReadLiveState::PATH, Operator),
         (jobs::ListJobs::PATH, Viewer),
         (jobs::GetJob::PATH, Viewer),
         (jobs::GetNewJobForm::PATH, Operator),
         (jobs::StartJob::PATH, Operator),
         (jobs::CancelJob::PATH, Operator),
+        (tuning::GetTuning::PATH, Viewer),
+        (tuning::ApplyInstance::PATH, Operator),
+        (tuning::RemoveInstance::PATH, Operator),
+        (tuning::InstallUnitTemplates::PATH, Operator),
+        (tuning::SaveTuningSettings::PATH, Admin),
+        (env_merge::GetEnvMerge::PATH, Operator),
+        (env_merge::MergeEnv::PATH, Operator),
+        (runbooks::GetRunbooks::PATH, Viewer),
+        (runbooks::ImportRunbook::PATH, Admin),
+        (runbooks::GetRunbook::PATH, Viewer),
+        (runbooks::UpdateRunbook::PATH, Admin),
+        (runbooks::CopyRunbook::PATH, Admin),
+        (runbooks::GetDeleteRunbook::PATH, Admin),
+        (runbooks::DeleteRunbook::PATH, Admin),
+        (runbooks::GetStartForm::PATH, Operator),
+        (runbooks::StartRun::PATH, Operator),
+        (runbooks::ListRuns::PATH, Viewer),
+        (runbooks::GetRun::PATH, Viewer),
+        (runbooks::GetRunVersion::PATH, Viewer),
+        (runbooks::ActOnStep::PATH, Operator),
         (secrets::ListSecrets::PATH, Admin),
         (secrets::GetSecretForm::PATH, Admin),
         (secrets::CreateSecret::PATH, Admin),

@@ -47,6 +47,7 @@ pub fn Console() -> impl IntoView {
                     <li><A href="/checks">"Checks"</A></li>
                     <li><A href="/costs">"Costs"</A></li>
                     <li><A href="/jobs">"Jobs"</A></li>
+                    <li><A href="/runbooks">"Runbooks"</A></li>
                     <li><A href="/audit">"Audit"</A></li>
                     <li><A href="/inventory">"Import / export"</A></li>
                     <IfRole role=Role::Admin>

@@ -3,4 +3,5 @@ pub mod code_block;
 pub mod error;
 pub mod form;
 pub mod layout;
+pub mod markdown;
 pub mod time;

@@ -1,15 +1,22 @@
 //! Pure logic used on both sides of the wire.
 pub mod ansi;
 pub mod bird;
+pub mod budget;
 pub mod checks;
 pub mod cost_chart;
 pub mod costs;
 pub mod egress;
+pub mod env_merge;
 pub mod html;
+pub mod listen;
 pub mod mail;
+pub mod markdown;
+pub mod media_count;
 pub mod mesh;
 pub mod money;
 pub mod names;
+pub mod rates;
+pub mod runbook_script;
 pub mod s3;
 pub mod shell;
 pub mod time;

@@ -5,6 +5,7 @@ use std::fmt;
 
 use super::error::FieldErrors;
 use super::host::parse_bounded;
+use crate::domain::listen::Listener;
 use crate::domain::shell::quote;
 
 /// Every action: (id, label, which `ActionInput` fields it uses), in menu order.
@@ -58,6 +59,9 @@ pub enum Action {
     Command {
         command: String,
     },
+    /// A change from a host's Tuning page (unit templates, Puma and Sidekiq instances);
+    /// started from that page only, never from the new-job form.
+    Tuning(super::tuning::action::TuningAction),
 }
 
 /// What `systemctl` is asked to do with a unit.
@@ -130,6 +134,7 @@ impl Action {
             Self::Journal { .. } => "journal",
             Self::Health { .. } => "health",
             Self::Command { .. } => "command",
+            Self::Tuning(t) => t.id(),
         }
     }
 
@@ -157,6 +162,7 @@ impl Action {
                     format!("Run: {first}")
                 }
             }
+            Self::Tuning(t) => t.title(),
         }
     }
 
@@ -192,6 +198,7 @@ impl Action {
                 )
             }
             Self::Command { command } => command.clone(),
+            Self::Tuning(t) => t.command(),
         }
     }
 
@@ -213,6 +220,8 @@ impl Action {
             }
             Self::Health { unit } => input.unit = unit.to_string(),
             Self::Command { command } => input.command = command.clone(),
+            // Not a form of the new-job page: only the id is kept.
+            Self::Tuning(_) => {}
         }
         input
     }
@@ -324,9 +333,14 @@ fn parse_command(s: &str) -> Result<String, String> {
     Ok(s.to_owned())
 }
 
-/// The facts script: POSIX sh with coreutils only, one `key=value` per line. Memory and
-/// disks are in KiB as the kernel and `df` report them; `disk=SIZE USED MOUNT`.
-const FACTS_SCRIPT: [&str; 7] = [
+/// The facts script: POSIX sh with coreutils, grep and sed, one `key=value` per line.
+/// Memory and disks are in KiB as the kernel and `df` report them; `disk=SIZE USED MOUNT`.
+/// Listening TCP sockets come from `ss`, else from /proc/net/tcp{,6} (hex, decoded by
+/// [`Listener::parse`]); active services from systemctl, `units_known=1` only when it
+/// answered (a host without a systemd daemon has none to tell); of `nginx -T` only the
+/// lines the HSTS rule reads, so no other configuration leaves the host. Every line ends
+/// with status 0: the job fails only when the host does.
+const FACTS_SCRIPT: [&str; 10] = [
     "for f in /etc/os-release /usr/lib/os-release; do if [ -r \"$f\" ]; then (. \"$f\"; printf 'os=%s\\n' \"${PRETTY_NAME:-$NAME}\"); break; fi; done",
     "printf 'kernel=%s\\n' \"$(uname -r)\"",
     "read -r up _ < /proc/uptime; printf 'uptime_secs=%s\\n' \"${up%%.*}\"",
@@ -334,6 +348,9 @@ const FACTS_SCRIPT: [&str; 7] = [
     "while read -r k v _; do case $k in MemTotal:) printf 'mem_total_kib=%s\\n' \"$v\";; MemAvailable:) printf 'mem_available_kib=%s\\n' \"$v\";; esac; done < /proc/meminfo",
     "df -P -k -x tmpfs -x devtmpfs -x overlay 2>/dev/null | tail -n +2 |",
     "while read -r fs size used avail cap mount; do printf 'disk=%s %s %s\\n' \"$size\" \"$used\" \"$mount\"; done",
+    "if ss -ltnH >/dev/null 2>&1; then echo listen_known=1; ss -ltnH | while read -r _ _ _ local _; do printf 'listen=%s\\n' \"$local\"; done; elif [ -r /proc/net/tcp ]; then echo listen_known=1; cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | while read -r _ local _ st _; do [ \"$st\" != 0A ] || printf 'listen=%s\\n' \"$local\"; done; fi",
+    "if units=$(systemctl list-units --type=service --state=active --plain --no-legend 2>/dev/null); then echo units_known=1; printf '%s\\n' \"$units\" | while read -r unit _; do [ -z \"$unit\" ] || printf 'unit=%s\\n' \"$unit\"; done; fi",
+    "if n=$(command -v nginx || command -v /usr/sbin/nginx); then \"$n\" -T 2>/dev/null | grep -E '[{}]|^[[:space:]]*(server_name|listen|ssl_certificate|add_header)[[:space:]]' | sed 's/^/nginx=/'; fi; true",
 ];
 
 /// What the `facts` action found on one host.
@@ -348,6 +365,21 @@ pub struct Facts {
     pub mem_total_mib: u64,
     pub mem_available_mib: u64,
     pub disks: Vec<Disk>,
+    /// Whether the listening sockets could be read; facts gathered before Owlery read
+    /// them have false, and say nothing about what listens.
+    #[serde(default)]
+    pub listen_known: bool,
+    #[serde(default)]
+    pub listening: Vec<Listener>,
+    /// Whether systemctl answered; without it `active_units` says nothing.
+    #[serde(default)]
+    pub units_known: bool,
+    #[serde(default)]
+    pub active_units: Vec<String>,
+    /// The server_name, listen, ssl_certificate and add_header lines of `nginx -T`, with
+    /// the block braces around them; empty where nginx is missing or refused.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub nginx: String,
 }
 
 /// One mounted file system.
@@ -363,6 +395,7 @@ pub struct Disk {
 pub fn parse_facts(stdout: &str) -> Result<Facts, String> {
     let mut facts = Facts::default();
     let (mut kernel, mut uptime, mut load, mut total, mut available) = (false, false, false, false, false);
+    let mut listen_garbled = false;
     for line in stdout.lines() {
         let Some((key, value)) = line.split_once('=') else {
             continue;
@@ -408,6 +441,19 @@ pub fn parse_facts(stdout: &str) -> Result<Facts, String> {
                 };
                 facts.disks.push(disk);
             }
+            "listen_known" => facts.listen_known = value.trim() == "1",
+            // A line this parser cannot read makes the whole list unknown rather than
+            // the facts unreadable: an absent socket would be reported as drift.
+            "listen" => match Listener::parse(value) {
+                Some(listener) => facts.listening.push(listener),
+                None => listen_garbled = true,
+            },
+            "units_known" => facts.units_known = value.trim() == "1",
+            "unit" if !value.trim().is_empty() => facts.active_units.push(value.trim().to_owned()),
+            "nginx" => {
+                facts.nginx.push_str(value);
+                facts.nginx.push('\n');
+            }
             _ => {}
         }
     }
@@ -423,6 +469,10 @@ pub fn parse_facts(stdout: &str) -> Result<Facts, String> {
     .map(|(_, key)| key)
     .collect();
     if missing.is_empty() {
+        // ss lists a socket per address family and reuse-port worker; one is enough.
+        facts.listening.sort();
+        facts.listening.dedup();
+        facts.listen_known &= !listen_garbled;
         Ok(facts)
     } else {
         Err(format!("the facts output has no {}", missing.join(", ")))
@@ -598,7 +648,10 @@ read -r up _ < /proc/uptime; printf 'uptime_secs=%s\n' "${up%%.*}"
 read -r l1 l5 l15 _ < /proc/loadavg; printf 'load=%s %s %s\n' "$l1" "$l5" "$l15"
 while read -r k v _; do case $k in MemTotal:) printf 'mem_total_kib=%s\n' "$v";; MemAvailable:) printf 'mem_available_kib=%s\n' "$v";; esac; done < /proc/meminfo
 df -P -k -x tmpfs -x devtmpfs -x overlay 2>/dev/null | tail -n +2 |
-while read -r fs size used avail cap mount; do printf 'disk=%s %s %s\n' "$size" "$used" "$mount"; done"#;
+while read -r fs size used avail cap mount; do printf 'disk=%s %s %s\n' "$size" "$used" "$mount"; done
+if ss -ltnH >/dev/null 2>&1; then echo listen_known=1; ss -ltnH | while read -r _ _ _ local _; do printf 'listen=%s\n' "$local"; done; elif [ -r /proc/net/tcp ]; then echo listen_known=1; cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | while read -r _ local _ st _; do [ "$st" != 0A ] || printf 'listen=%s\n' "$local"; done; fi
+if units=$(systemctl list-units --type=service --state=active --plain --no-legend 2>/dev/null); then echo units_known=1; printf '%s\n' "$units" | while read -r unit _; do [ -z "$unit" ] || printf 'unit=%s\n' "$unit"; done; fi
+if n=$(command -v nginx || command -v /usr/sbin/nginx); then "$n" -T 2>/dev/null | grep -E '[{}]|^[[:space:]]*(server_name|listen|ssl_certificate|add_header)[[:space:]]' | sed 's/^/nginx=/'; fi; true"#;
         assert_eq!(Action::Facts.command(), expected);
     }
 
@@ -815,6 +868,79 @@ while read -r fs size used avail cap mount; do printf 'disk=%s %s %s\n' "$size" 
         }
     }
 
+    /// The script's sockets while `listener` is open: through ss, or through /proc/net
+    /// when `without_ss` (a PATH holding only cat, as on a host without iproute2).
+    fn listening_while_open(without_ss: bool) -> (u16, Facts) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        let mut sh = Process::new("/bin/sh");
+        sh.arg("-c").arg(Action::Facts.command());
+        let bin = tempfile::tempdir().expect("tempdir");
+        if without_ss {
+            std::os::unix::fs::symlink("/bin/cat", bin.path().join("cat")).expect("link cat");
+            sh.env("PATH", bin.path());
+        }
+        let out = sh.output().expect("run /bin/sh");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        // Without PATH there is no uname nor df: those facts are filled in after.
+        let text =
+            format!("{stdout}kernel=k\nuptime_secs=1\nload=0 0 0\nmem_total_kib=1\nmem_available_kib=1\n");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        (
+            port,
+            parse_facts(&text).unwrap_or_else(|e| panic!("{e}\n{stdout}")),
+        )
+    }
+
+    #[test]
+    fn the_facts_list_a_socket_this_test_listens_on_with_ss_and_without() {
+        for without_ss in [false, true] {
+            let (port, facts) = listening_while_open(without_ss);
+            assert!(facts.listen_known, "without ss: {without_ss}");
+            let wanted = Listener {
+                addr: Some([127, 0, 0, 1].into()),
+                port,
+            };
+            assert!(
+                facts.listening.contains(&wanted),
+                "without ss: {without_ss}: {:?}",
+                facts.listening
+            );
+        }
+    }
+
+    #[test]
+    fn sockets_units_and_nginx_lines_are_read_and_older_facts_still_load() {
+        let text = format!(
+            "{SAMPLE}listen_known=1\nlisten=0.0.0.0:22\nlisten=[::]:22\nlisten=0100007F:0BB8\nlisten=0.0.0.0:22\n\
+             units_known=1\nunit=ssh.service\nunit=mastodon-puma@w2.t5.service\n\
+             nginx=http {{\nnginx=    add_header Strict-Transport-Security \"max-age=63072000\" always;\nnginx=}}\n"
+        );
+        let facts = parse_facts(&text).expect("valid");
+        let shown: Vec<String> = facts.listening.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["0.0.0.0:22", "127.0.0.1:3000", "[::]:22"]);
+        assert!(facts.listen_known && facts.units_known);
+        assert_eq!(facts.active_units, ["ssh.service", "mastodon-puma@w2.t5.service"]);
+        assert_eq!(
+            facts.nginx,
+            "http {\n    add_header Strict-Transport-Security \"max-age=63072000\" always;\n}\n"
+        );
+        // Stored before Owlery read sockets and units: nothing known, nothing claimed.
+        let old = r#"{"os":"","kernel":"k","uptime_secs":1,"load":[0.0,0.0,0.0],"mem_total_mib":1,"mem_available_mib":1,"disks":[]}"#;
+        let old: Facts = serde_json::from_str(old).expect("older facts still read");
+        assert!(!old.listen_known && !old.units_known && old.listening.is_empty());
+    }
+
+    #[test]
+    fn a_socket_line_that_cannot_be_read_makes_the_sockets_unknown_not_the_facts() {
+        let facts = parse_facts(&format!(
+            "{SAMPLE}listen_known=1\nlisten=0.0.0.0:22\nlisten=what:ever\n"
+        ))
+        .expect("the rest of the facts still read");
+        assert!(!facts.listen_known);
+        assert_eq!(facts.mem_available_mib, 1024);
+    }
+
     const SAMPLE: &str = "os=Debian GNU/Linux 12 (bookworm)\n\
                           kernel=6.1.0-18-amd64\n\
                           uptime_secs=864000\n\
@@ -848,6 +974,7 @@ while read -r fs size used avail cap mount; do printf 'disk=%s %s %s\n' "$size" 
                         used_mib: 0
                     },
                 ],
+                ..Facts::default()
             }
         );
     }

@@ -7,7 +7,9 @@ use super::host::parse_bounded;
 use crate::domain::money::{Currency, Money};
 
 mod entries;
+mod rates;
 pub use entries::*;
+pub use rates::*;
 
 /// The answers of a yes/no select.
 pub const YES_NO: [&str; 2] = ["yes", "no"];

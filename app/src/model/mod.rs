@@ -11,8 +11,13 @@ pub mod inventory;
 pub mod job;
 pub mod mail;
 pub mod mesh;
+pub mod runbook;
+pub mod runbook_run;
+#[cfg(feature = "ssr")]
+pub mod runbook_toml;
 pub mod secret;
 pub mod service;
+pub mod tuning;
 pub mod user;
 
 #[cfg(test)]

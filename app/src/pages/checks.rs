@@ -1,5 +1,8 @@
-//! /checks: the config check's findings over the inventory, grouped by severity, and a
-//! form to check a pasted `.env.production` against it (the text is never kept).
+//! /checks: the config check's findings over the inventory, grouped by severity, the
+//! hosts' live state they use, and a form to check a pasted `.env.production` against
+//! it (the text is never kept).
+mod live;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -7,6 +10,7 @@ use crate::api::checks::{get_checks, CheckEnv, ChecksView};
 use crate::components::error::ErrorBox;
 use crate::components::form::{form_error, FormMessage};
 use crate::domain::checks::{counts, Finding, Severity};
+use live::LiveState;
 
 #[component]
 pub fn ChecksPage() -> impl IntoView {
@@ -25,7 +29,7 @@ pub fn ChecksPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(ChecksView { findings, env_findings, error }) => {
+                    Ok(ChecksView { findings, env_findings, error, hosts, live_error, now }) => {
                         let error = form_error(move || action.value().get(), error);
                         let message = move || error.get().and_then(|e| e.field_message("env"));
                         let env_shown = move || action.value().get().and_then(Result::ok).or_else(|| env_findings.clone());
@@ -34,6 +38,7 @@ pub fn ChecksPage() -> impl IntoView {
                                 <h2 id="inventory-title">"Inventory"</h2>
                                 <Findings findings clean="✓ No errors or warnings: the inventory is consistent."/>
                             </section>
+                            <LiveState hosts now error=live_error/>
                             <section class="card wide" aria-labelledby="env-title">
                                 <h2 id="env-title">"Check a .env.production"</h2>
                                 <p class="help">

@@ -78,6 +78,7 @@ pub async fn load(pool: &SqlitePool) -> Result<usize, AppError> {
     super::buckets::load_demo(pool, &actor).await?;
     super::mail::load_demo(pool, &actor).await?;
     super::network::demo::load(pool).await?;
+    super::runbooks::load_builtins(pool).await?;
     Ok(added)
 }
 

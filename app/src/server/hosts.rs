@@ -86,6 +86,32 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_new_host_that_gets_a_deleted_hosts_id_does_not_inherit_its_history() {
+        let (pool, _dir) = test_pool().await;
+        let actor = Actor::cli("test");
+        let old = create(&pool, &actor, &draft()).await.unwrap();
+        let edit = HostDraft {
+            version: Some(1),
+            plan: "ARM64-2GB".into(),
+            ..draft()
+        };
+        update(&pool, &actor, "hedwig", &edit).await.unwrap();
+        delete(&pool, &actor, "hedwig", 2).await.unwrap();
+        let new = HostDraft {
+            name: crate::domain::names::HostName::parse("hermes").expect("valid name"),
+            ..draft()
+        };
+        let new = create(&pool, &actor, &new).await.unwrap();
+        assert_eq!(new.id, old.id, "SQLite hands the freed id on");
+        let history = db::audit::for_object(&pool, "host", new.id, 10).await.unwrap();
+        let seen: Vec<(&str, &str)> = history
+            .iter()
+            .map(|e| (e.action.as_str(), e.object_name.as_str()))
+            .collect();
+        assert_eq!(seen, vec![("create", "hermes")]);
+    }
+
+    #[tokio::test]
     async fn a_refused_edit_leaves_no_audit_entry() {
         let (pool, _dir) = test_pool().await;
         let actor = Actor::cli("test");

@@ -13,12 +13,14 @@ pub mod jobs;
 pub mod mail;
 pub mod mfa;
 pub mod network;
+pub mod runbooks;
 pub mod secrets;
 pub mod services;
 pub mod ssh;
 pub mod ssh_admin;
 pub mod state;
 pub mod totp;
+pub mod tuning;
 pub mod users;
 
 pub use state::AppState;

@@ -191,3 +191,44 @@ pub fn memory(input: &Input, out: &mut Vec<Finding>) {
         );
     }
 }
+
+/// The connection budget's figures for the Tuning page, by the same arithmetic as
+/// [`connection_budget`]: (connections Mastodon may open, connections PostgreSQL
+/// accepts). Without a PostgreSQL service PostgreSQL's default limit applies.
+pub fn connection_totals(input: &Input) -> (u32, u32) {
+    let env = input.env.as_ref();
+    let total = input
+        .services
+        .iter()
+        .map(|s| match s.kind.as_str() {
+            "puma" => {
+                let (w, t) = puma(s, env);
+                w * t
+            }
+            "sidekiq" => sidekiq(s, env).1,
+            "streaming" => env.and_then(|e| e.number("DB_POOL")).unwrap_or(STREAMING_POOL),
+            _ => 0,
+        })
+        .sum();
+    let max = input
+        .services_of("postgresql")
+        .next()
+        .map_or(MAX_CONNECTIONS, max_connections);
+    (total, max.saturating_sub(RESERVED))
+}
+
+/// A host's memory budget as [`memory`] counts it: (MiB its services need, MiB of RAM,
+/// MemTotal when facts were gathered).
+pub fn host_memory(input: &Input, host: &str) -> (u64, u64) {
+    let used = input
+        .services
+        .iter()
+        .filter(|s| s.host == host)
+        .filter_map(|s| s.memory_mib)
+        .map(u64::from)
+        .sum();
+    let ram = input
+        .host(host)
+        .map_or(0, |h| h.mem_total_mib.unwrap_or(u64::from(h.ram_mib)));
+    (used, ram)
+}

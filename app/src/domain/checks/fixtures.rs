@@ -1,6 +1,7 @@
 //! The reference cluster as the rules see it, and the env that goes with it: every rule
 //! test starts from here and breaks one thing.
 use super::*;
+use crate::domain::listen::Listener;
 use crate::domain::mail::EXAMPLE_DKIM_PUBLIC_KEY;
 
 fn host(name: &str, ipv4: Option<&str>, ipv6: &str, mesh: &str) -> CheckHost {
@@ -11,6 +12,7 @@ fn host(name: &str, ipv4: Option<&str>, ipv6: &str, mesh: &str) -> CheckHost {
         ipv6: Some(ipv6.into()),
         mesh_addr: Some(mesh.into()),
         mem_total_mib: None,
+        live: None,
     }
 }
 
@@ -29,6 +31,7 @@ pub fn service(
         kind: kind.into(),
         unit: unit.into(),
         listen_addr: (!listen.is_empty()).then(|| listen.into()),
+        port: None,
         needs_egress: matches!(kind, "puma" | "sidekiq"),
         memory_mib: Some(mib),
         deps: deps.split_whitespace().map(Into::into).collect(),
@@ -122,12 +125,54 @@ pub fn reference() -> Input {
             domain: "social.example".into(),
             relay: "opensmtpd".into(),
             dkim_public_key: EXAMPLE_DKIM_PUBLIC_KEY.into(),
+            dkim_secret: "dkim-social-example".into(),
+            signing_key: None,
         }],
         nodes,
         links,
         env: None,
         nginx: None,
     }
+}
+
+/// The ports the reference services listen on (Sidekiq listens on none).
+const PORTS: [(&str, u16); 8] = [
+    ("postgresql", 5432),
+    ("redis", 6379),
+    ("minio", 9000),
+    ("dkimproxy", 10027),
+    ("opensmtpd", 25),
+    ("puma", 3000),
+    ("streaming", 4000),
+    ("nginx", 443),
+];
+
+/// The reference cluster with its ports recorded and facts gathered `age_secs` ago
+/// that show every service running where the inventory says: no drift.
+pub fn live(age_secs: i64) -> Input {
+    let mut input = reference();
+    for s in &mut input.services {
+        s.port = PORTS.iter().find(|(n, _)| *n == s.name).map(|(_, p)| *p);
+    }
+    for h in &mut input.hosts {
+        let here: Vec<&CheckService> = input.services.iter().filter(|s| s.host == h.name).collect();
+        let mut listening: Vec<Listener> = here
+            .iter()
+            .filter_map(|s| {
+                let addr = s.listen_addr.as_deref()?.parse().ok();
+                Some(Listener { addr, port: s.port? })
+            })
+            .collect();
+        listening.push(Listener::parse("0.0.0.0:22").expect("ssh"));
+        let mut units: Vec<String> = here.iter().map(|s| s.unit.clone()).collect();
+        units.push("ssh.service".into());
+        h.live = Some(LiveFacts {
+            age_secs,
+            listening: Some(listening),
+            active_units: Some(units),
+        });
+    }
+    input
 }
 
 /// The production env as the article ended up with it (secrets are placeholders).

@@ -10,11 +10,16 @@ use std::borrow::Cow;
 use crate::model::mesh::{MeshLink, MeshNode};
 
 mod capacity;
+pub mod dkim;
+pub mod drift;
 pub mod env;
 mod network;
 pub mod nginx;
 mod storage;
 
+pub use capacity::{connection_totals, host_memory};
+pub use dkim::KeyMaterial;
+pub use drift::LiveFacts;
 pub use env::Env;
 
 /// How bad a finding is: an error breaks something now, a warning will or may.
@@ -117,7 +122,8 @@ impl Finding {
     }
 }
 
-/// A host as the rules see it. `mem_total_mib` is MemTotal from the last facts gathered.
+/// A host as the rules see it. `mem_total_mib` is MemTotal from the last facts gathered,
+/// `live` the sockets and units they found (None: no facts gathered yet).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CheckHost {
     pub name: String,
@@ -126,6 +132,7 @@ pub struct CheckHost {
     pub ipv6: Option<String>,
     pub mesh_addr: Option<String>,
     pub mem_total_mib: Option<u64>,
+    pub live: Option<LiveFacts>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -136,6 +143,7 @@ pub struct CheckService {
     pub kind: String,
     pub unit: String,
     pub listen_addr: Option<String>,
+    pub port: Option<u16>,
     pub needs_egress: bool,
     pub memory_mib: Option<u32>,
     pub deps: Vec<String>,
@@ -157,10 +165,15 @@ pub struct CheckMail {
     /// The name of the relay service.
     pub relay: String,
     pub dkim_public_key: String,
+    /// The name of the secret holding the private key dkimproxy signs with.
+    pub dkim_secret: String,
+    /// That key's public half, when the secret store holds it (`Err`: it holds
+    /// something that is not a readable private key). Never the private key itself.
+    pub signing_key: Option<Result<KeyMaterial, String>>,
 }
 
 /// Everything the rules look at. `env` is a pasted or given `.env.production`, `nginx`
-/// the output of `nginx -T`.
+/// the output of `nginx -T` (a file, or what the facts read on the hosts).
 #[derive(Debug, Clone, Default)]
 pub struct Input {
     pub hosts: Vec<CheckHost>,
@@ -201,7 +214,9 @@ pub fn run(input: &Input) -> Vec<Finding> {
     }
     network::mesh_and_egress(input, &mut out);
     network::mail_relay(input, &mut out);
-    network::dkim_keys(input, &mut out);
+    dkim::dkim_keys(input, &mut out);
+    drift::ports(input, &mut out);
+    drift::units(input, &mut out);
     capacity::unit_instances(input, &mut out);
     capacity::sidekiq_pools(input, &mut out);
     capacity::connection_budget(input, &mut out);
@@ -218,5 +233,7 @@ pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
 
 #[cfg(test)]
 mod fixtures;
+#[cfg(test)]
+pub(crate) mod live_tests;
 #[cfg(test)]
 mod tests;

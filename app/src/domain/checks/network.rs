@@ -1,10 +1,10 @@
 //! The mesh, the way out to the internet, and mail: what the topology analysis finds,
-//! worded as findings, plus the relay's sending addresses and the DKIM keys.
+//! worded as findings, plus the relay's sending addresses.
 use std::collections::HashMap;
 use std::net::IpAddr;
 
 use super::{Finding, Input, ObjectKind, Severity};
-use crate::domain::mail::{dkim_key_type, parse_dkim_public_key, sending_addresses, RelayHost};
+use crate::domain::mail::{sending_addresses, RelayHost};
 use crate::domain::mesh::InternetPath;
 use crate::domain::topology::{
     analyse, Analysis, DepPath, ProblemKind, TopoHost, TopoService, MISSING_LISTED,
@@ -180,61 +180,4 @@ pub fn mail_relay(input: &Input, out: &mut Vec<Finding>) {
             .fix(format!("Run the relay on a host with a public IPv4, or give {} an egress host with IPv4 and publish that address in SPF (the mail domain's page generates the record).", host.name)),
         );
     }
-}
-
-/// The stored DKIM public key must be a key: valid base64 of an Ed25519 key or of an
-/// RSA SubjectPublicKeyInfo.
-pub fn dkim_keys(input: &Input, out: &mut Vec<Finding>) {
-    for m in &input.mail {
-        let problem = match parse_dkim_public_key(&m.dkim_public_key) {
-            Err(e) => Some(e),
-            Ok(key) if dkim_key_type(&key) == "rsa" && !is_rsa_spki(&key) => {
-                Some("the key is base64 but not an RSA public key (SubjectPublicKeyInfo)".to_owned())
-            }
-            Ok(_) => None,
-        };
-        let Some(problem) = problem else { continue };
-        out.push(
-            Finding::new("dkim-key-invalid", Severity::Error, format!("The DKIM public key of {}: {problem}.", m.domain))
-                .on(ObjectKind::MailDomain, &m.domain)
-                .why("The DNS record is generated from this key: receivers cannot verify the signature, and with DMARC quarantine or reject the mail is lost.")
-                .fix("Paste the public half of the key dkimproxy signs with (`openssl rsa -in private.key -pubout`) on the mail domain's edit page."),
-        );
-    }
-}
-
-/// The rsaEncryption object identifier, 1.2.840.113549.1.1.1, as DER encodes it.
-const RSA_OID: [u8; 11] = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
-
-fn is_rsa_spki(b64: &str) -> bool {
-    let Some(der) = base64_decode(b64) else {
-        return false;
-    };
-    der.first() == Some(&0x30) && der.windows(RSA_OID.len()).take(32).any(|w| w == RSA_OID)
-}
-
-/// Standard padded base64; None on anything else.
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let value = |c: u8| -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        } as u32)
-    };
-    let data = s.trim_end_matches('=');
-    let mut out = Vec::with_capacity(data.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0);
-    for c in data.bytes() {
-        acc = ((acc << 6) | value(c)?) & 0xffff;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    Some(out)
 }

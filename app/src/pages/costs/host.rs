@@ -3,11 +3,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use super::saves;
 use crate::api::costs::{get_host_costs, AddHostCharge, ChangeHostPlan};
 use crate::components::error::ErrorBox;
 use crate::components::form::{form_error, Field, FormMessage, Select};
 use crate::components::layout::IfRole;
-use crate::model::cost::{yes_no, Plan, YES_NO};
+use crate::model::cost::{yes_no, ChargeInput, PeriodInput, Plan, YES_NO};
 use crate::model::cost_view::HostCostPage;
 use crate::model::user::Role;
 use crate::model::AppError;
@@ -18,8 +19,9 @@ pub fn HostCosts() -> impl IntoView {
     let name = Memo::new(move |_| params.with(|p| p.get("name").unwrap_or_default()));
     let change = ServerAction::<ChangeHostPlan>::new();
     let charge = ServerAction::<AddHostCharge>::new();
+    let (changes, charges) = (saves(change), saves(charge));
     let page = Resource::new(
-        move || (name.get(), change.version().get(), charge.version().get()),
+        move || (name.get(), changes.get(), charges.get()),
         |(name, ..)| get_host_costs(name),
     );
     view! {
@@ -46,8 +48,8 @@ fn HostCostView(
         periods,
         charges,
         plans,
-        next_month_day,
-        today,
+        period,
+        charge: charge_input,
         error,
     } = page;
     let carried = |form: &str| error.clone().filter(|(f, _)| f == form).map(|(_, e)| e);
@@ -104,9 +106,8 @@ fn HostCostView(
         </section>
         <IfRole role=Role::Admin>
             <div class="sections">
-                <ChangePlanForm action=change host=host.clone() plans=plans.clone() start=next_month_day.clone()
-                    carried=period_error.clone()/>
-                <ChargeForm action=charge host=host.clone() day=today.clone() carried=charge_error.clone()/>
+                <ChangePlanForm action=change plans=plans.clone() input=period.clone() carried=period_error.clone()/>
+                <ChargeForm action=charge input=charge_input.clone() carried=charge_error.clone()/>
             </div>
         </IfRole>
     }
@@ -115,39 +116,40 @@ fn HostCostView(
 #[component]
 fn ChangePlanForm(
     action: ServerAction<ChangeHostPlan>,
-    host: String,
     plans: Vec<Plan>,
-    start: String,
+    input: PeriodInput,
     carried: Option<AppError>,
 ) -> impl IntoView {
     let error = form_error(move || action.value().get(), carried);
     let plan_message = move || error.get().and_then(|e| e.field_message("plan"));
     const F: &str = "period";
-    let label = format!("Change plan of {host}");
+    let label = format!("Change plan of {}", input.host);
+    let chosen = input.plan.clone();
     view! {
         <section class="card">
             <h2>"Change plan from a date"</h2>
             <ActionForm action attr:class="form" attr:novalidate=true>
                 <FormMessage error/>
-                <input type="hidden" name="period[host]" value=host/>
-                <Field form=F field="start" label="From" value=start error input_type="date"
+                <input type="hidden" name="period[host]" value=input.host/>
+                <Field form=F field="start" label="From" value=input.start error input_type="date"
                     help="The first day billed on the new plan; defaults to the 1st of next month."/>
                 <div class="field" class:invalid=move || plan_message().is_some()>
                     <label for="period-plan">"New plan"</label>
                     <select id="period-plan" name="period[plan]">
                         {plans.into_iter().map(|p| {
                             let text = format!("{} ({}/month)", p.label(), p.price);
-                            view! { <option value=p.id.to_string()>{text}</option> }
+                            let id = p.id.to_string();
+                            view! { <option selected=id == chosen value=id>{text}</option> }
                         }).collect_view()}
-                        <option value="none">"No longer billed"</option>
+                        <option value="none" selected=input.plan == "none">"No longer billed"</option>
                     </select>
                     <p class="help">"Missing a plan? Add it under " <a href="/costs/plans">"Plans"</a> "."</p>
                     <p class="field-error">{plan_message}</p>
                 </div>
-                <Select form=F field="ipv4" label="Public IPv4" value="yes".to_owned() options=&YES_NO error/>
-                <Field form=F field="extras" label="Extras per month" value=String::new() error numeric=true
+                <Select form=F field="ipv4" label="Public IPv4" value=input.ipv4 options=&YES_NO error/>
+                <Field form=F field="extras" label="Extras per month" value=input.extras error numeric=true
                     help="Volumes, backups, snapshots, in the plan's currency; empty for none."/>
-                <Field form=F field="extras_note" label="Extras note" value=String::new() error/>
+                <Field form=F field="extras_note" label="Extras note" value=input.extras_note error/>
                 <div class="form-actions">
                     <button type="submit" class="primary" disabled=move || action.pending().get()>{label}</button>
                 </div>
@@ -159,8 +161,7 @@ fn ChangePlanForm(
 #[component]
 fn ChargeForm(
     action: ServerAction<AddHostCharge>,
-    host: String,
-    day: String,
+    input: ChargeInput,
     carried: Option<AppError>,
 ) -> impl IntoView {
     let error = form_error(move || action.value().get(), carried);
@@ -170,12 +171,12 @@ fn ChargeForm(
             <h2>"Add a one-off charge"</h2>
             <ActionForm action attr:class="form" attr:novalidate=true>
                 <FormMessage error/>
-                <input type="hidden" name="charge[host]" value=host/>
-                <Field form=F field="day" label="Date" value=day error input_type="date"/>
-                <Field form=F field="amount" label="Amount" value=String::new() error numeric=true
+                <input type="hidden" name="charge[host]" value=input.host/>
+                <Field form=F field="day" label="Date" value=input.day error input_type="date"/>
+                <Field form=F field="amount" label="Amount" value=input.amount error numeric=true
                     help="Negative for a credit."/>
-                <Field form=F field="currency" label="Currency" value="EUR".to_owned() error/>
-                <Field form=F field="note" label="What for" value=String::new() error help="e.g. snapshot restore"/>
+                <Field form=F field="currency" label="Currency" value=input.currency error/>
+                <Field form=F field="note" label="What for" value=input.note error help="e.g. snapshot restore"/>
                 <div class="form-actions">
                     <button type="submit" class="primary" disabled=move || action.pending().get()>"Add charge"</button>
                 </div>

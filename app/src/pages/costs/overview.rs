@@ -5,14 +5,17 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::forms::{BudgetForm, ImportForm, InvoiceForm};
+use super::rates::{ConvertedTotal, RatesCard};
+use super::saves;
 use super::tables::{head_html, rows_html};
+use crate::api::cost_rates::{SetCostRate, SetReportingCurrency};
 use crate::api::costs::{get_costs, AddInvoice, ImportInvoices, SetCostMonth};
 use crate::components::error::ErrorBox;
 use crate::components::layout::IfRole;
 use crate::domain::cost_chart::COLOURS;
 use crate::domain::costs::PRORATION_RULE;
 use crate::domain::url::encode_component;
-use crate::model::cost_view::{CostsPage, ServiceCost};
+use crate::model::cost_view::{CostForms, CostsPage, ServiceCost};
 use crate::model::user::Role;
 use crate::model::AppError;
 
@@ -25,16 +28,18 @@ pub fn CostsOverview() -> impl IntoView {
     let month = ServerAction::<SetCostMonth>::new();
     let invoice = ServerAction::<AddInvoice>::new();
     let import = ServerAction::<ImportInvoices>::new();
-    // Every successful save comes back to this page: the versions make it load again.
+    let rate = ServerAction::<SetCostRate>::new();
+    let reporting = ServerAction::<SetReportingCurrency>::new();
+    // Every successful save comes back to this page: the counts make it load again.
+    let all = [
+        saves(month),
+        saves(invoice),
+        saves(import),
+        saves(rate),
+        saves(reporting),
+    ];
     let page = Resource::new(
-        move || {
-            (
-                range.get(),
-                month.version().get(),
-                invoice.version().get(),
-                import.version().get(),
-            )
-        },
+        move || (range.get(), all.map(|s| s.get())),
         |((from, to), ..)| get_costs(from, to),
     );
     view! {
@@ -49,7 +54,7 @@ pub fn CostsOverview() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(page) => view! { <CostsView page month invoice import/> }.into_any(),
+                    Ok(page) => view! { <CostsView page month invoice import rate reporting/> }.into_any(),
                     Err(error) => view! { <ErrorBox error/> }.into_any(),
                 }
             })}
@@ -63,6 +68,8 @@ fn CostsView(
     month: ServerAction<SetCostMonth>,
     invoice: ServerAction<AddInvoice>,
     import: ServerAction<ImportInvoices>,
+    rate: ServerAction<SetCostRate>,
+    reporting: ServerAction<SetReportingCurrency>,
 ) -> impl IntoView {
     let CostsPage {
         from,
@@ -76,9 +83,11 @@ fn CostsView(
         services_month,
         services,
         invoices,
-        this_month,
+        rates,
+        forms,
         error,
     } = page;
+    let rate_input = (forms.rate.clone(), forms.reporting.clone());
     let csv = format!(
         "/costs.csv?from={}&to={}",
         encode_component(&from.to_string()),
@@ -114,6 +123,7 @@ fn CostsView(
                 "Expected from " {from.to_string()} " to " {to.to_string()} ": " <strong class="money">{total.text()}</strong>
                 {(over > 0).then(|| format!(" · {over} month(s) over budget"))}
             </p>
+            <ConvertedTotal rates=rates.clone()/>
             <p class="help">{PRORATION_RULE}</p>
             {hosts.is_empty().then(|| view! {
                 <p class="empty">
@@ -162,8 +172,9 @@ fn CostsView(
                 .into_any()
             }}
         </section>
+        <RatesCard rates set_rate=rate set_reporting=reporting input=rate_input error=error.clone()/>
         <IfRole role=Role::Admin>
-            <AdminForms month invoice import error=error.clone() this_month=this_month.to_string()/>
+            <AdminForms month invoice import error=error.clone() forms=forms.clone()/>
         </IfRole>
     }
 }
@@ -175,14 +186,20 @@ fn AdminForms(
     invoice: ServerAction<AddInvoice>,
     import: ServerAction<ImportInvoices>,
     error: Option<(String, AppError)>,
-    this_month: String,
+    forms: CostForms,
 ) -> impl IntoView {
     let carried = |form: &str| error.clone().filter(|(f, _)| f == form).map(|(_, e)| e);
+    let CostForms {
+        month: month_input,
+        invoice: invoice_input,
+        csv,
+        ..
+    } = forms;
     view! {
         <div class="sections">
-            <BudgetForm action=month carried=carried("cost-month") this_month=this_month.clone()/>
-            <InvoiceForm action=invoice carried=carried("invoice") this_month/>
-            <ImportForm action=import carried=carried("invoice-import")/>
+            <BudgetForm action=month carried=carried("cost-month") input=month_input/>
+            <InvoiceForm action=invoice carried=carried("invoice") input=invoice_input/>
+            <ImportForm action=import carried=carried("invoice-import") csv/>
         </div>
     }
 }

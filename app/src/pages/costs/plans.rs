@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use super::saves;
 use crate::api::costs::{get_plan_form, get_plans, DeletePlan, SavePlan};
 use crate::components::error::ErrorBox;
 use crate::components::form::{form_error, Field, FormError, FormMessage, Select, TextArea};
@@ -14,7 +15,8 @@ use crate::model::AppError;
 #[component]
 pub fn PlanList() -> impl IntoView {
     let save = ServerAction::<SavePlan>::new();
-    let data = Resource::new(move || save.version().get(), |_| get_plans());
+    let saved = saves(save);
+    let data = Resource::new(move || saved.get(), |_| get_plans());
     view! {
         <Title text="Plans"/>
         <header class="page-header">

@@ -3,15 +3,17 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use super::saves;
+use super::scenario_hosts::{current_rows, scenario_rows};
 use crate::api::cost_scenarios::{
     get_scenario, list_scenarios, AddScenarioHost, CreateScenario, DeleteScenario, RemoveScenarioHost,
     RenameScenario,
 };
 use crate::components::error::ErrorBox;
-use crate::components::form::{form_error, Field, FormMessage, Select};
+use crate::components::form::{form_error, Field, FormError, FormMessage, Select};
 use crate::components::layout::IfRole;
-use crate::model::cost::{yes_no, Plan, YES_NO};
-use crate::model::cost_view::{ScenarioHost, ScenarioPage, ScenarioSummary, ScenariosPage};
+use crate::model::cost::{Plan, ScenarioHostInput, YES_NO};
+use crate::model::cost_view::{ScenarioPage, ScenarioSummary, ScenariosPage};
 use crate::model::user::Role;
 use crate::model::AppError;
 
@@ -70,6 +72,7 @@ fn ScenarioTable(page: ScenariosPage, create: ServerAction<CreateScenario>) -> i
     let ScenariosPage {
         current,
         scenarios,
+        new: (new_name, new_copy),
         error,
     } = page;
     let error = form_error(move || create.value().get(), error);
@@ -102,19 +105,31 @@ fn ScenarioTable(page: ScenariosPage, create: ServerAction<CreateScenario>) -> i
             <tbody>{body}</tbody>
         </table></div>
         <IfRole role=Role::Admin>
-            <section class="card">
-                <h2>"New scenario"</h2>
-                <ActionForm action=create attr:class="form" attr:novalidate=true>
-                    <FormMessage error/>
-                    <Field form="scenario" field="name" flat=true label="Scenario name" value=String::new() error/>
-                    <Select form="scenario" field="copy" flat=true label="Copy the current cluster" value="yes".to_owned()
-                        options=&YES_NO error/>
-                    <div class="form-actions">
-                        <button type="submit" class="primary" disabled=move || create.pending().get()>"Create scenario"</button>
-                    </div>
-                </ActionForm>
-            </section>
+            <NewScenario create name=new_name.clone() copy=new_copy.clone() error/>
         </IfRole>
+    }
+}
+
+#[component]
+fn NewScenario(
+    create: ServerAction<CreateScenario>,
+    name: String,
+    copy: String,
+    error: FormError,
+) -> impl IntoView {
+    view! {
+        <section class="card">
+            <h2>"New scenario"</h2>
+            <ActionForm action=create attr:class="form" attr:novalidate=true>
+                <FormMessage error/>
+                <Field form="scenario" field="name" flat=true label="Scenario name" value=name error/>
+                <Select form="scenario" field="copy" flat=true label="Copy the current cluster" value=copy
+                    options=&YES_NO error/>
+                <div class="form-actions">
+                    <button type="submit" class="primary" disabled=move || create.pending().get()>"Create scenario"</button>
+                </div>
+            </ActionForm>
+        </section>
     }
 }
 
@@ -126,15 +141,9 @@ pub fn ScenarioDetail() -> impl IntoView {
     let remove = ServerAction::<RemoveScenarioHost>::new();
     let rename = ServerAction::<RenameScenario>::new();
     let delete = ServerAction::<DeleteScenario>::new();
+    let (adds, removes, renames) = (saves(add), saves(remove), saves(rename));
     let data = Resource::new(
-        move || {
-            (
-                id.get(),
-                add.version().get(),
-                remove.version().get(),
-                rename.version().get(),
-            )
-        },
+        move || (id.get(), adds.get(), removes.get(), renames.get()),
         |(id, ..)| async move {
             match id.parse::<i64>() {
                 Ok(id) => get_scenario(id).await,
@@ -156,43 +165,6 @@ pub fn ScenarioDetail() -> impl IntoView {
 }
 
 #[component]
-fn RemoveHost(action: ServerAction<RemoveScenarioHost>, id: i64, host: i64, label: String) -> impl IntoView {
-    view! {
-        <ActionForm action attr:class="inline">
-            <input type="hidden" name="id" value=id/>
-            <input type="hidden" name="host" value=host/>
-            <button type="submit" class="link danger">{label}</button>
-        </ActionForm>
-    }
-}
-
-fn host_rows(
-    hosts: Vec<ScenarioHost>,
-    scenario: Option<(i64, ServerAction<RemoveScenarioHost>)>,
-) -> impl IntoView {
-    hosts
-        .into_iter()
-        .map(|h| {
-            let remove = scenario.map(|(id, action)| {
-                let label = format!("Remove {}", h.name);
-                let host = h.id;
-                view! {
-                    <IfRole role=Role::Admin>
-                        <RemoveHost action id host label=label.clone()/>
-                    </IfRole>
-                }
-            });
-            view! {
-                <tr>
-                    <td>{h.name.clone()}</td><td>{h.plan.label()}</td><td>{yes_no(h.ipv4)}</td>
-                    <td class="num money">{h.plan.monthly(h.ipv4).to_string()}</td><td>{remove}</td>
-                </tr>
-            }
-        })
-        .collect_view()
-}
-
-#[component]
 fn ScenarioView(
     page: ScenarioPage,
     add: ServerAction<AddScenarioHost>,
@@ -200,6 +172,7 @@ fn ScenarioView(
     rename: ServerAction<RenameScenario>,
     delete: ServerAction<DeleteScenario>,
 ) -> impl IntoView {
+    let drafts: Vec<Option<String>> = page.hosts.iter().map(|h| page.runbook_draft(h)).collect();
     let ScenarioPage {
         id,
         name,
@@ -209,8 +182,17 @@ fn ScenarioView(
         current_hosts,
         current,
         plans,
+        host_input,
+        rename: new_name,
         error,
     } = page;
+    let remove_error = form_error(
+        move || remove.value().get(),
+        error
+            .clone()
+            .filter(|(f, _)| f == "scenario-remove")
+            .map(|(_, e)| e),
+    );
     let (now, then) = (summary_cells(&current), summary_cells(&summary));
     let compare = ROWS
         .iter()
@@ -230,16 +212,18 @@ fn ScenarioView(
             <section class="card">
                 <h2>"Current cluster"</h2>
                 <table class="data"><thead><tr><th>"Host"</th><th>"Plan"</th><th>"IPv4"</th><th class="num">"Per month"</th><th></th></tr></thead>
-                <tbody>{host_rows(current_hosts, None)}</tbody></table>
+                <tbody>{current_rows(current_hosts)}</tbody></table>
             </section>
             <section class="card">
                 <h2>"Hosts in this scenario"</h2>
+                <FormMessage error=remove_error/>
                 <table class="data"><thead><tr><th>"Host"</th><th>"Plan"</th><th>"IPv4"</th><th class="num">"Per month"</th><th></th></tr></thead>
-                <tbody>{host_rows(hosts, Some((id, remove)))}</tbody></table>
+                <tbody>{scenario_rows(hosts.into_iter().zip(drafts).collect(), id, remove)}</tbody></table>
             </section>
         </div>
         <IfRole role=Role::Admin>
-            <ScenarioForms id version name=name.clone() plans=plans.clone() add rename delete error=error.clone()/>
+            <ScenarioForms id version name=name.clone() plans=plans.clone() add rename delete error=error.clone()
+                input=(host_input.clone(), new_name.clone())/>
         </IfRole>
     }
 }
@@ -255,8 +239,12 @@ fn ScenarioForms(
     rename: ServerAction<RenameScenario>,
     delete: ServerAction<DeleteScenario>,
     error: Option<(String, AppError)>,
+    /// The add-host and rename forms' values.
+    input: (ScenarioHostInput, String),
 ) -> impl IntoView {
     let carried = |form: &str| error.clone().filter(|(f, _)| f == form).map(|(_, e)| e);
+    let (host_input, new_name) = input;
+    let chosen = host_input.plan.clone();
     let add_error = form_error(move || add.value().get(), carried("scenario-host"));
     let rename_error = form_error(move || rename.value().get(), carried("scenario-rename"));
     let delete_error = form_error(move || delete.value().get(), carried("scenario-delete"));
@@ -269,18 +257,19 @@ fn ScenarioForms(
                     <ActionForm action=add attr:class="form" attr:novalidate=true>
                         <FormMessage error=add_error/>
                         <input type="hidden" name="id" value=id/>
-                        <Field form="host" field="name" label="Host name" value=String::new() error=add_error/>
+                        <Field form="host" field="name" label="Host name" value=host_input.name error=add_error/>
                         <div class="field" class:invalid=move || plan_message().is_some()>
                             <label for="host-plan">"Plan"</label>
                             <select id="host-plan" name="host[plan]">
                                 {plans.iter().map(|p| {
                                     let text = format!("{} ({}/month)", p.label(), p.price);
-                                    view! { <option value=p.id.to_string()>{text}</option> }
+                                    let id = p.id.to_string();
+                                    view! { <option selected=id == chosen value=id>{text}</option> }
                                 }).collect_view()}
                             </select>
                             <p class="field-error">{plan_message}</p>
                         </div>
-                        <Select form="host" field="ipv4" label="Public IPv4" value="yes".to_owned() options=&YES_NO error=add_error/>
+                        <Select form="host" field="ipv4" label="Public IPv4" value=host_input.ipv4 options=&YES_NO error=add_error/>
                         <div class="form-actions">
                             <button type="submit" class="primary" disabled=move || add.pending().get()>"Add host to scenario"</button>
                         </div>
@@ -292,7 +281,7 @@ fn ScenarioForms(
                         <FormMessage error=rename_error/>
                         <input type="hidden" name="id" value=id/>
                         <input type="hidden" name="version" value=version/>
-                        <Field form="rename" field="name" flat=true label="New name" value=name error=rename_error/>
+                        <Field form="rename" field="name" flat=true label="New name" value=new_name error=rename_error/>
                         <div class="form-actions"><button type="submit">"Rename scenario"</button></div>
                     </ActionForm>
                     <ActionForm action=delete attr:class="form confirm">

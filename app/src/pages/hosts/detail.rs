@@ -57,6 +57,7 @@ fn HostView(page: HostPage) -> impl IntoView {
     let run = format!("/jobs/new?targets={}", encode_component(&h.name));
     let costs = format!("/costs/hosts/{}", encode_component(&h.name));
     let mesh = format!("/network/{}", encode_component(&h.name));
+    let tuning = format!("/hosts/{}/tuning", encode_component(&h.name));
     let ssh = h.ssh_endpoint();
     let opt = |o: Option<String>| o.unwrap_or_else(|| "—".into());
     view! {
@@ -67,6 +68,7 @@ fn HostView(page: HostPage) -> impl IntoView {
             <div class="actions">
                 <a class="button" href=costs>"Cost history"</a>
                 <a class="button" href=mesh>"Mesh node"</a>
+                <a class="button" href=tuning>"Tuning"</a>
                 <IfRole role=Role::Operator>
                     <a class="button" href=run.clone()>"Run a job"</a>
                 </IfRole>
@@ -123,6 +125,8 @@ fn FactsCard(facts: Facts, at: i64, now: i64) -> impl IntoView {
         mem_total_mib,
         mem_available_mib,
         disks,
+        // Sockets, units and nginx lines are for the config check (/checks).
+        ..
     } = facts;
     let used_mib = mem_total_mib.saturating_sub(mem_available_mib);
     view! {

@@ -1,8 +1,8 @@
 //! The jobs area: history, the new-job form, and a job's page with its live log.
 mod detail;
-mod lines;
+pub(crate) mod lines;
 mod list;
-mod log;
+pub(crate) mod log;
 mod new;
 
 pub use detail::JobDetail;

@@ -1,8 +1,10 @@
 //! Changing costs: each change and its audit entry in one transaction.
 pub mod bench;
+pub mod carried;
 pub mod demo;
 pub mod import;
 pub mod page;
+pub mod rates;
 pub mod scenarios;
 
 use sqlx::SqlitePool;

@@ -6,7 +6,10 @@ use super::{day_text, today};
 use crate::domain::cost_chart::{self, ChartData};
 use crate::domain::costs::{roll_up, split, Month, Totals};
 use crate::domain::money::{Currency, Money};
-use crate::model::cost_view::{ChargeView, CostsPage, HostCostPage, MonthRow, PeriodView, ServiceCost};
+use crate::model::cost::{ChargeInput, InvoiceInput, MonthInput, PeriodInput, RateInput};
+use crate::model::cost_view::{
+    ChargeView, CostForms, CostsPage, HostCostPage, MonthRow, PeriodView, ServiceCost,
+};
 use crate::model::AppError;
 use crate::server::db;
 
@@ -106,6 +109,8 @@ pub async fn costs_page(pool: &SqlitePool, from: Month, to: Month) -> Result<Cos
     let hosts: Vec<String> = shown.iter().map(|h| ledgers[*h].name.clone()).collect();
     let (chart_svg, chart_hosts) = chart(&hosts, &months);
     let services = services(pool, &hosts, months.last()).await?;
+    let rates = super::rates::view(pool, &total, to.next().first_day() - 1).await?;
+    let forms = cost_forms(Month::of_day(today()), rates.reporting);
     Ok(CostsPage {
         from,
         to,
@@ -117,10 +122,36 @@ pub async fn costs_page(pool: &SqlitePool, from: Month, to: Month) -> Result<Cos
         services_month: to,
         services,
         invoices,
-        this_month: Month::of_day(today()),
+        rates,
+        forms,
         months,
         error: None,
     })
+}
+
+/// The Costs page's forms as they first show: this month, Scaleway, EUR; a rate into
+/// the reporting currency from the 1st of this month.
+fn cost_forms(this_month: Month, reporting: Option<Currency>) -> CostForms {
+    CostForms {
+        month: MonthInput {
+            month: this_month.to_string(),
+            currency: "EUR".into(),
+            ..MonthInput::default()
+        },
+        invoice: InvoiceInput {
+            month: this_month.to_string(),
+            provider: "Scaleway".into(),
+            currency: "EUR".into(),
+            ..InvoiceInput::default()
+        },
+        csv: String::new(),
+        rate: RateInput {
+            to: reporting.unwrap_or(Currency::EUR).to_string(),
+            valid_from: day_text(this_month.first_day()),
+            ..RateInput::default()
+        },
+        reporting: reporting.map_or(String::new(), |c| c.to_string()),
+    }
 }
 
 /// The chart of the last twelve months, in the budget's currency, else the first one
@@ -248,8 +279,18 @@ pub async fn host_page(pool: &SqlitePool, host: &str) -> Result<HostCostPage, Ap
             })
             .collect(),
         plans: db::costs::list_plans(pool).await?,
-        next_month_day: day_text(next),
-        today: day_text(today()),
+        period: PeriodInput {
+            host: host.to_owned(),
+            start: day_text(next),
+            ipv4: "yes".into(),
+            ..PeriodInput::default()
+        },
+        charge: ChargeInput {
+            host: host.to_owned(),
+            day: day_text(today()),
+            currency: "EUR".into(),
+            ..ChargeInput::default()
+        },
         error: None,
     })
 }

@@ -2,7 +2,7 @@
 use sqlx::SqlitePool;
 
 use super::today;
-use crate::model::cost::yes_no;
+use crate::model::cost::{yes_no, ScenarioHostInput};
 use crate::model::cost_view::{ScenarioListItem, ScenarioPage, ScenarioSummary, ScenariosPage};
 use crate::model::AppError;
 use crate::server::db::{self, audit::Actor};
@@ -31,6 +31,7 @@ pub async fn list(pool: &SqlitePool) -> Result<ScenariosPage, AppError> {
     Ok(ScenariosPage {
         current,
         scenarios,
+        new: (String::new(), "yes".into()),
         error: None,
     })
 }
@@ -44,13 +45,18 @@ pub async fn page(pool: &SqlitePool, id: i64) -> Result<ScenarioPage, AppError> 
     let current_hosts = db::costs::periods::cluster_on(pool, today()).await?;
     Ok(ScenarioPage {
         id,
-        name,
         version,
         summary: summary(&hosts)?,
         current: summary(&current_hosts)?,
         hosts,
         current_hosts,
         plans: db::costs::list_plans(pool).await?,
+        host_input: ScenarioHostInput {
+            ipv4: "yes".into(),
+            ..ScenarioHostInput::default()
+        },
+        rename: name.clone(),
+        name,
         error: None,
     })
 }

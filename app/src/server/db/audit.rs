@@ -134,6 +134,9 @@ pub async fn latest(pool: &SqlitePool, limit: i64) -> Result<Vec<AuditEntry>, Ap
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
+/// The history of one object, newest first. SQLite hands a deleted row's id to the next
+/// row, so the entries up to the last deletion under this id belong to an earlier object
+/// and are left out (the log is append-only, so entry ids only grow).
 pub async fn for_object(
     pool: &SqlitePool,
     kind: &str,
@@ -141,7 +144,10 @@ pub async fn for_object(
     limit: i64,
 ) -> Result<Vec<AuditEntry>, AppError> {
     let rows: Vec<AuditRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{SELECT} WHERE a.object_kind = ? AND a.object_id = ? ORDER BY a.id DESC LIMIT ?"
+        "{SELECT} WHERE a.object_kind = ?1 AND a.object_id = ?2
+           AND a.id > coalesce((SELECT max(d.id) FROM audit_log d
+                                WHERE d.object_kind = ?1 AND d.object_id = ?2 AND d.action = 'delete'), 0)
+         ORDER BY a.id DESC LIMIT ?3"
     )))
     .bind(kind)
     .bind(id)

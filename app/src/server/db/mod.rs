@@ -1,6 +1,7 @@
 //! Opening the SQLite database and the queries of each area.
 pub mod audit;
 pub mod buckets;
+pub mod checks;
 pub mod costs;
 pub mod host_keys;
 pub mod hosts;
@@ -11,6 +12,7 @@ pub mod services;
 pub mod sessions;
 pub mod settings;
 pub mod throttle;
+pub mod tuning;
 pub mod users;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -51,6 +51,9 @@ struct Live {
 pub struct Planned {
     pub host_id: i64,
     pub target: Target,
+    /// This host's own command, when it differs per host (a runbook step that names
+    /// `{{target}}`); else the job's command.
+    pub command: Option<String>,
 }
 
 impl<R: Remote> Jobs<R> {
@@ -208,6 +211,7 @@ impl<R: Remote> HostRun<R> {
         timeout: Duration,
     ) -> (String, HostState) {
         let host = planned.target.host.clone();
+        let command = planned.command.clone().unwrap_or(command);
         let permit = tokio::select! {
             permit = permits.acquire_owned() => permit.ok(),
             () = cancel.cancelled() => None,
@@ -433,6 +437,12 @@ async fn resolve_targets(
     Ok(chosen)
 }
 
+/// The SSH targets of `hosts`, for callers that store their own job (runbook steps)
+/// and then `launch` it.
+pub async fn targets(state: &AppState, hosts: Vec<String>) -> Result<Vec<Planned>, AppError> {
+    plan(state, hosts).await
+}
+
 /// Each host's address, user, pinned key and identity; a host missing an identity is a
 /// mistake to fix before running, not a failure to discover mid-job.
 async fn plan(state: &AppState, hosts: Vec<String>) -> Result<Vec<Planned>, AppError> {
@@ -478,6 +488,7 @@ async fn plan(state: &AppState, hosts: Vec<String>) -> Result<Vec<Planned>, AppE
                 pinned_key: pinned,
                 private_key: zeroize::Zeroizing::new(key.expose().to_owned()),
             },
+            command: None,
         });
     }
     if missing.is_empty() {

@@ -1,6 +1,7 @@
 //! Costs in SQLite: the plan catalogue here; periods, invoices and scenarios below.
 pub mod invoices;
 pub mod periods;
+pub mod rates;
 pub mod scenarios;
 
 use sqlx::{SqliteConnection, SqlitePool};
