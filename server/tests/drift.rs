@@ -7,75 +7,26 @@ mod common;
 use app::domain::checks::{Finding, Severity};
 use app::model::host::HostInput;
 use app::model::job::{JobEvent, JobState};
-use app::model::secret::{SecretDraft, SecretValue};
 use app::model::service::ServiceInput;
 use app::server::db::audit::Actor;
-use app::server::ssh::keys;
 use common::{spawn, TestApp};
-
-/// hermes's SSH port, the testbed's client key and its known_hosts, from its env.
-fn testbed() -> (u16, String, String) {
-    let var = |name: &str| {
-        std::env::var(name)
-            .unwrap_or_else(|_| panic!("{name} is not set: start the testbed with `make testbed`"))
-    };
-    let port = var("TESTBED_HOSTS")
-        .split(',')
-        .find_map(|entry| entry.strip_prefix("hermes="))
-        .and_then(|addr| addr.rsplit_once(':')?.1.parse().ok())
-        .expect("hermes in TESTBED_HOSTS");
-    let read = |name: &str| std::fs::read_to_string(var(name)).expect(name);
-    (port, read("TESTBED_KEY"), read("TESTBED_KNOWN_HOSTS"))
-}
 
 /// An inventory holding hermes (reachable, host key pinned) and two services on it:
 /// `probe` on `listening`, `ghost` on `silent`.
 async fn hermes_with_services(app: &TestApp, listening: u16, silent: u16) {
     let actor = Actor::cli("test");
-    let (port, key, known_hosts) = testbed();
-    let identity = SecretDraft {
-        name: "testbed".into(),
-        kind: "ssh-private-key".into(),
-        description: String::new(),
-        value: SecretValue::new(key),
-    };
-    app::server::secrets::create(&app.pool, &app.state.master_key, &actor, &identity)
-        .await
-        .expect("identity");
     let host = HostInput {
         name: "hermes".into(),
         provider: "Testbed".into(),
         plan: "loopback".into(),
         ssh_host: "127.0.0.1".into(),
-        ssh_port: port.to_string(),
         ..HostInput::blank()
     };
     let draft = host.parse().expect("valid host");
     app::server::hosts::create(&app.pool, &actor, &draft)
         .await
         .expect("host");
-    let pinned = keys::known_hosts(&known_hosts)
-        .into_iter()
-        .find(|k| {
-            k.patterns
-                .iter()
-                .any(|p| keys::pattern_matches(p, "127.0.0.1", port))
-        })
-        .expect("known_hosts entry")
-        .public_line;
-    sqlx::query(
-        "INSERT INTO host_keys (host_id, public_key, fingerprint, pinned_by, pinned_at)
-         SELECT id, ?, ?, 'test', 0 FROM hosts WHERE name = 'hermes'",
-    )
-    .bind(&pinned)
-    .bind(keys::fingerprint(&pinned).expect("fingerprint"))
-    .execute(&app.pool)
-    .await
-    .expect("pin");
-    sqlx::query("UPDATE hosts SET ssh_identity = 'testbed' WHERE name = 'hermes'")
-        .execute(&app.pool)
-        .await
-        .expect("identity");
+    common::reach_testbed(app, "hermes", "hermes").await;
     for (name, port) in [("probe", listening), ("ghost", silent)] {
         let service = ServiceInput {
             name: name.into(),

@@ -9,12 +9,10 @@ use std::time::Duration;
 
 use app::api::runbooks::{ActOnStep, ImportRunbook, StartRun};
 use app::model::runbook_run::{StepAction, StepState};
-use app::model::secret::{SecretDraft, SecretValue};
 use app::model::user::Role;
 use app::server::db::audit::Actor;
-use app::server::ssh::keys;
 use app::server::AppState;
-use common::{host_form, spawn, with, TestApp};
+use common::{host_form, spawn, TestApp};
 use leptos::server_fn::ServerFn;
 use reqwest::{Client, StatusCode};
 
@@ -90,23 +88,9 @@ fn testbed_env(name: &str) -> String {
 async fn app_with_testbed() -> TestApp {
     let app = spawn().await;
     let actor = Actor::cli("test");
-    let key = std::fs::read_to_string(testbed_env("TESTBED_KEY")).expect("testbed key");
-    let identity = SecretDraft {
-        name: "testbed".into(),
-        kind: "ssh-private-key".into(),
-        description: String::new(),
-        value: SecretValue::new(key),
-    };
-    app::server::secrets::create(&app.pool, &app.state.master_key, &actor, &identity)
-        .await
-        .expect("identity");
-    let known =
-        keys::known_hosts(&std::fs::read_to_string(testbed_env("TESTBED_KNOWN_HOSTS")).expect("known"));
     for entry in testbed_env("TESTBED_HOSTS").split(',') {
-        let (name, addr) = entry.split_once('=').expect("name=addr");
-        let port: u16 = addr.rsplit_once(':').expect("port").1.parse().expect("port");
-        let form = with(&host_form(name), "host[ssh_port]", &port.to_string());
-        let fields: serde_json::Map<String, serde_json::Value> = form
+        let (name, _) = entry.split_once('=').expect("name=addr");
+        let fields: serde_json::Map<String, serde_json::Value> = host_form(name)
             .iter()
             .map(|(k, v)| {
                 let key = k.trim_start_matches("host[").trim_end_matches(']').to_owned();
@@ -118,25 +102,7 @@ async fn app_with_testbed() -> TestApp {
         app::server::hosts::create(&app.pool, &actor, &input.parse().expect("valid host"))
             .await
             .expect("host");
-        let pinned = known
-            .iter()
-            .find(|k| {
-                k.patterns
-                    .iter()
-                    .any(|p| keys::pattern_matches(p, "127.0.0.1", port))
-            })
-            .expect("known_hosts entry");
-        sqlx::query(
-            "UPDATE hosts SET ssh_identity = 'testbed' WHERE name = ?1;
-             INSERT INTO host_keys (host_id, public_key, fingerprint, pinned_by, pinned_at)
-             SELECT id, ?2, ?3, 'test', 0 FROM hosts WHERE name = ?1",
-        )
-        .bind(name)
-        .bind(&pinned.public_line)
-        .bind(keys::fingerprint(&pinned.public_line).expect("fingerprint"))
-        .execute(&app.pool)
-        .await
-        .expect("identity and pin");
+        common::reach_testbed(&app, name, name).await;
     }
     app.sign_in_as("olivia", Role::Admin).await;
     app

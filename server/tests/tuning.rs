@@ -5,11 +5,9 @@
 mod common;
 
 use app::model::job::{JobEvent, JobState};
-use app::model::secret::{SecretDraft, SecretValue};
 use app::model::tuning::{InstanceInput, LiveInstance, TuningSettings, TuningSettingsInput};
 use app::model::AppError;
 use app::server::db::audit::Actor;
-use app::server::ssh::keys;
 use app::server::tuning;
 use common::{spawn, TestApp};
 
@@ -17,21 +15,6 @@ use common::{spawn, TestApp};
 /// waits to be stopped.
 const STAND_IN: &str =
     "#!/bin/sh\necho \"stand-in $*\"\necho \"DB_POOL=${DB_POOL:-unset}\"\nexec sleep 600\n";
-
-/// hedwig's SSH port, the testbed's client key and its known_hosts, from its env.
-fn testbed() -> (u16, String, String) {
-    let var = |name: &str| {
-        std::env::var(name)
-            .unwrap_or_else(|_| panic!("{name} is not set: start the testbed with `make testbed`"))
-    };
-    let port = var("TESTBED_HOSTS")
-        .split(',')
-        .find_map(|entry| entry.strip_prefix("hedwig="))
-        .and_then(|addr| addr.rsplit_once(':')?.1.parse().ok())
-        .expect("hedwig in TESTBED_HOSTS");
-    let read = |name: &str| std::fs::read_to_string(var(name)).expect(name);
-    (port, read("TESTBED_KEY"), read("TESTBED_KNOWN_HOSTS"))
-}
 
 /// systemctl3.py as `make systemctl-replacement` installs it.
 fn systemctl_py() -> String {
@@ -47,50 +30,18 @@ fn systemctl_py() -> String {
 /// its units under `root` and run the stand-in as Sidekiq.
 async fn hedwig(app: &TestApp, root: &str) {
     let actor = Actor::cli("test");
-    let (port, key, known_hosts) = testbed();
-    let identity = SecretDraft {
-        name: "testbed".into(),
-        kind: "ssh-private-key".into(),
-        description: String::new(),
-        value: SecretValue::new(key),
-    };
-    app::server::secrets::create(&app.pool, &app.state.master_key, &actor, &identity)
-        .await
-        .expect("identity");
     let host = app::model::host::HostInput {
         name: "hedwig".into(),
         provider: "Testbed".into(),
         plan: "loopback".into(),
         ram_mib: "1024".into(),
         ssh_host: "127.0.0.1".into(),
-        ssh_port: port.to_string(),
         ..app::model::host::HostInput::blank()
     };
     app::server::hosts::create(&app.pool, &actor, &host.parse().expect("valid host"))
         .await
         .expect("host");
-    let pinned = keys::known_hosts(&known_hosts)
-        .into_iter()
-        .find(|k| {
-            k.patterns
-                .iter()
-                .any(|p| keys::pattern_matches(p, "127.0.0.1", port))
-        })
-        .expect("known_hosts entry")
-        .public_line;
-    sqlx::query(
-        "INSERT INTO host_keys (host_id, public_key, fingerprint, pinned_by, pinned_at)
-         SELECT id, ?, ?, 'test', 0 FROM hosts WHERE name = 'hedwig'",
-    )
-    .bind(&pinned)
-    .bind(keys::fingerprint(&pinned).expect("fingerprint"))
-    .execute(&app.pool)
-    .await
-    .expect("pin");
-    sqlx::query("UPDATE hosts SET ssh_identity = 'testbed' WHERE name = 'hedwig'")
-        .execute(&app.pool)
-        .await
-        .expect("identity");
+    common::reach_testbed(app, "hedwig", "hedwig").await;
     std::fs::write(format!("{root}/stand-in"), STAND_IN).expect("stand-in");
     let mut settings = TuningSettingsInput::from_settings(&TuningSettings::default(), 0);
     settings.systemctl = format!("/usr/bin/python3 {} --root={root}", systemctl_py());

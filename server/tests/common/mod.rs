@@ -182,3 +182,65 @@ pub fn with(form: &[(String, String)], key: &str, value: &str) -> Vec<(String, S
         .map(|(k, v)| (k.clone(), if k == key { value.to_owned() } else { v.clone() }))
         .collect()
 }
+
+/// Makes host `host` (already in the inventory) reachable as the testbed host `testbed`:
+/// its SSH endpoint, the testbed's client key as the identity `testbed` (imported once)
+/// and its host key pinned, as an admin would through the pages.
+pub async fn reach_testbed(app: &TestApp, host: &str, testbed: &str) {
+    use app::model::secret::{SecretDraft, SecretValue};
+    use app::server::ssh::keys;
+    let var = |name: &str| {
+        std::env::var(name)
+            .unwrap_or_else(|_| panic!("{name} is not set: start the testbed with `make testbed`"))
+    };
+    let port: u16 = var("TESTBED_HOSTS")
+        .split(',')
+        .find_map(|entry| entry.strip_prefix(&format!("{testbed}=")).map(str::to_owned))
+        .and_then(|addr| addr.rsplit_once(':')?.1.parse().ok())
+        .unwrap_or_else(|| panic!("{testbed} in TESTBED_HOSTS"));
+    let read = |name: &str| std::fs::read_to_string(var(name)).expect(name);
+    let actor = db::audit::Actor::cli("test");
+    let identity = SecretDraft {
+        name: "testbed".into(),
+        kind: "ssh-private-key".into(),
+        description: String::new(),
+        value: SecretValue::new(read("TESTBED_KEY")),
+    };
+    let known: bool = sqlx::query_scalar("SELECT count(*) > 0 FROM secrets WHERE name = 'testbed'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("secrets");
+    if !known {
+        app::server::secrets::create(&app.pool, &app.state.master_key, &actor, &identity)
+            .await
+            .expect("identity");
+    }
+    let pinned = keys::known_hosts(&read("TESTBED_KNOWN_HOSTS"))
+        .into_iter()
+        .find(|k| {
+            k.patterns
+                .iter()
+                .any(|p| keys::pattern_matches(p, "127.0.0.1", port))
+        })
+        .expect("known_hosts entry")
+        .public_line;
+    sqlx::query(
+        "UPDATE hosts SET ssh_host = '127.0.0.1', ssh_port = ?, ssh_user = 'root', ssh_identity = 'testbed'
+         WHERE name = ?",
+    )
+    .bind(port)
+    .bind(host)
+    .execute(&app.pool)
+    .await
+    .expect("endpoint");
+    sqlx::query(
+        "INSERT INTO host_keys (host_id, public_key, fingerprint, pinned_by, pinned_at)
+         SELECT id, ?, ?, 'test', 0 FROM hosts WHERE name = ?",
+    )
+    .bind(&pinned)
+    .bind(keys::fingerprint(&pinned).expect("fingerprint"))
+    .bind(host)
+    .execute(&app.pool)
+    .await
+    .expect("pin");
+}

@@ -9,16 +9,10 @@ use std::time::Duration;
 use crate::common::{spawn, TestApp};
 use app::api::runbooks::{ActOnStep, StartRun};
 use app::model::runbook_run::StepState;
-use app::model::secret::{SecretDraft, SecretValue};
 use app::model::user::Role;
 use app::server::db::audit::Actor;
 use app::server::runbooks::generated;
-use app::server::ssh::keys;
 use leptos::server_fn::ServerFn;
-
-pub fn testbed_env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: start the testbed with `make testbed`"))
-}
 
 /// The inventory host each testbed host stands in for. The testbed has three hosts, so
 /// iris (the source) shares hermes's sshd; in loopback mode all of them share one disk.
@@ -34,50 +28,8 @@ pub const STAND_INS: [(&str, &str); 4] = [
 pub async fn demo_on_testbed() -> TestApp {
     let app = spawn().await;
     app::server::demo::load(&app.pool).await.expect("demo");
-    let identity = SecretDraft {
-        name: "testbed".into(),
-        kind: "ssh-private-key".into(),
-        description: String::new(),
-        value: SecretValue::new(std::fs::read_to_string(testbed_env("TESTBED_KEY")).expect("testbed key")),
-    };
-    app::server::secrets::create(&app.pool, &app.state.master_key, &Actor::cli("test"), &identity)
-        .await
-        .expect("identity");
-    let known =
-        keys::known_hosts(&std::fs::read_to_string(testbed_env("TESTBED_KNOWN_HOSTS")).expect("known"));
-    let testbed: BTreeMap<String, u16> = testbed_env("TESTBED_HOSTS")
-        .split(',')
-        .map(|entry| {
-            let (name, addr) = entry.split_once('=').expect("name=addr");
-            (
-                name.to_owned(),
-                addr.rsplit_once(':').expect("port").1.parse().expect("port"),
-            )
-        })
-        .collect();
     for (host, stand_in) in STAND_INS {
-        let port = testbed[stand_in];
-        let pinned = known
-            .iter()
-            .find(|k| {
-                k.patterns
-                    .iter()
-                    .any(|p| keys::pattern_matches(p, "127.0.0.1", port))
-            })
-            .expect("known_hosts entry");
-        sqlx::query(
-            "UPDATE hosts SET ssh_host = '127.0.0.1', ssh_port = ?2, ssh_user = 'root',
-                 ssh_identity = 'testbed' WHERE name = ?1;
-             INSERT INTO host_keys (host_id, public_key, fingerprint, pinned_by, pinned_at)
-             SELECT id, ?3, ?4, 'test', 0 FROM hosts WHERE name = ?1",
-        )
-        .bind(host)
-        .bind(port)
-        .bind(&pinned.public_line)
-        .bind(keys::fingerprint(&pinned.public_line).expect("fingerprint"))
-        .execute(&app.pool)
-        .await
-        .expect("endpoint and pin");
+        crate::common::reach_testbed(&app, host, stand_in).await;
     }
     app.sign_in_as("olivia", Role::Operator).await;
     app
