@@ -1,5 +1,5 @@
 //! The Tuning page's server side on the reference cluster; the runs on real hosts are in
-//! server/tests/tuning.rs (testbed).
+//! server/tests/integration/tuning.rs (testbed).
 use super::*;
 use crate::model::audit::AuditEntry;
 use crate::server::db::test_pool;

@@ -1,6 +1,6 @@
 //! SSH jobs against the real OpenSSH testbed (`make testbed`): live output, every way a
 //! host can fail, cancel, reconnecting viewers, and a server killed mid-job.
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

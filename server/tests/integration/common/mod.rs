@@ -1,5 +1,4 @@
 //! A real Owlery server on a free port with its own fresh database, and a client for it.
-#![allow(dead_code)]
 use app::model::user::Role;
 use app::server::state::Settings;
 use app::server::{auth, db, AppState};

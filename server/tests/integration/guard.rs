@@ -1,5 +1,5 @@
 //! Every route and server function refuses callers without a session.
-mod common;
+use crate::common;
 
 use app::App;
 use common::{location, spawn};

@@ -1,6 +1,6 @@
 //! The audit page and its CSV export through HTTP: listing, filters, keyset paging,
 //! hostile values in the export, and who may see them.
-mod common;
+use crate::common;
 
 use app::api::hosts::{CreateHost, UpdateHost};
 use app::model::user::Role;

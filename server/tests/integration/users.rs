@@ -1,6 +1,6 @@
 //! Co-admins: creating users, roles, the last admin, passwords, sessions, and the TOTP
 //! second factor from enrolment to sign-in, through the real HTTP interface.
-mod common;
+use crate::common;
 
 use app::api::account::{ChangePassword, RevokeSession};
 use app::api::totp::{EnableTotp, GetTotpEnrolment, UpdateSettings};

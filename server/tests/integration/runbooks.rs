@@ -1,7 +1,7 @@
 //! Runbook runs against the real OpenSSH testbed (`make testbed`): a run with manual,
 //! command, check and approval steps to its end, a failing check retried, approval by
 //! the starter refused, hostile values as literal arguments, and a restart mid-run.
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! is docker-systemctl-replacement with a unit directory of its own (`make
 //! systemctl-replacement`): Owlery's generated templates and decoder are installed there
 //! and start a stand-in Sidekiq that prints what the decoder gave it.
-mod common;
+use crate::common;
 
 use app::model::job::{JobEvent, JobState};
 use app::model::tuning::{InstanceInput, LiveInstance, TuningSettings, TuningSettingsInput};

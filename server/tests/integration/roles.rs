@@ -1,6 +1,6 @@
 //! The role matrix: every server function and every page, tried as anonymous, viewer,
 //! operator and admin. A server function or page missing from the tables below fails.
-mod common;
+use crate::common;
 
 use app::model::user::Role;
 use app::App;

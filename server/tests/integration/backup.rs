@@ -1,6 +1,6 @@
 //! `owlery backup` while the server runs, and `owlery serve` refusing a bad master key
 //! file: the command line against a real server and real files.
-mod common;
+use crate::common;
 
 use app::api::secrets::CreateSecret;
 use app::model::user::Role;

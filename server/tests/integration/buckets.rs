@@ -1,6 +1,6 @@
 //! Buckets and mail through HTTP: create a bucket, add a user, download its generated
 //! files with the session and role checks, and keep a bad submission without JavaScript.
-mod common;
+use crate::common;
 
 use app::api::buckets::{AddBucketUser, CreateBucket};
 use app::model::user::Role;

@@ -1,6 +1,6 @@
 //! Hosts through HTTP: create, refuse bad input per field, keep input without JavaScript,
 //! refuse stale edits, delete, and leave an audit entry for each change.
-mod common;
+use crate::common;
 
 use app::api::hosts::{CreateHost, DeleteHost, UpdateHost};
 use app::model::user::Role;

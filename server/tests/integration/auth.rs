@@ -1,5 +1,5 @@
 //! Signing in and out, first-run setup, and what a session cookie looks like.
-mod common;
+use crate::common;
 
 use app::model::user::Role;
 use common::{location, spawn, PASSWORD};

@@ -5,7 +5,7 @@
 //!
 //! The testbed must be up: `/work/shared/testbed/testbed.sh up` and
 //! `eval "$(/work/shared/testbed/testbed.sh env)"`.
-mod common;
+use crate::common;
 
 use app::api::ssh::{
     AcceptHostKey, FetchHostKey, GenerateSshIdentity, GetHostSsh, GetKnownHostsImport, GetSshIdentities,

@@ -2,7 +2,7 @@
 //! facts on a testbed host, and the config check sees which recorded ports really
 //! listen there. The testbed hosts share this machine's network in loopback mode, so a
 //! socket this test opens is one the host has.
-mod common;
+use crate::common;
 
 use app::domain::checks::{Finding, Severity};
 use app::model::host::HostInput;

@@ -1,6 +1,6 @@
 //! Services through HTTP: a bad form comes back without JavaScript, a host that runs
 //! services is not deleted, and the services page of a large cluster renders quickly.
-mod common;
+use crate::common;
 
 use app::api::hosts::{CreateHost, DeleteHost};
 use app::api::services::CreateService;

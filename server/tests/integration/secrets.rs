@@ -1,7 +1,7 @@
 //! The secret store through HTTP: values go in encrypted and never come out, only
 //! admins reach it, bad input is refused per field, and every change is audited
 //! without the value. Backups and the master key file are in `backup.rs`.
-mod common;
+use crate::common;
 
 use app::api::secrets::{
     CreateSecret, DeleteSecret, GetDeleteSecret, GetSecretForm, ListSecrets, UpdateSecret,

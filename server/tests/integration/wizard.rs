@@ -2,8 +2,8 @@
 //! cluster's hosts answer on the testbed, a run goes through every non-destructive step
 //! (reachability, resources, generated files under a scratch directory, the media count
 //! on fixture files) and skips, with a reason, what needs services the testbed lacks.
-mod common;
-mod wizard_support;
+use crate::common;
+use crate::wizard_support;
 
 use app::model::runbook_run::StepState;
 use app::server::db::audit::Actor;
