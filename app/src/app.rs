@@ -39,7 +39,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
+                <script src="/nav.js" defer></script>
                 <MetaTags/>
             </head>
             <body>
@@ -50,17 +51,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// Every page renders completely on the server before it is sent (`SsrMode::Async`), so
-/// the console works with JavaScript off and the status code is known.
+/// the console works with JavaScript off and the status code is known. Only the islands
+/// (live logs, run progress, the job form's preview, copy buttons, the CSV file picker)
+/// run in the browser; `/nav.js` turns links and form posts into fetches that swap the
+/// page's body, so a submit updates the page without a full reload.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Effects run only in the browser: the mark tells tests (and curious admins) that
-    // the page is live.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Stylesheet id="leptos" href="/pkg/owlery.css"/>
         <Title formatter=|title| format!("{title} · Owlery")/>

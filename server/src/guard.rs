@@ -23,6 +23,7 @@ pub fn is_public(path: &str) -> bool {
             | "/auth/setup"
             | "/favicon.ico"
             | "/favicon.svg"
+            | "/nav.js"
     ) || path.starts_with("/pkg/")
 }
 

@@ -16,38 +16,39 @@ pub fn CodeBlock(
     #[prop(optional, into)]
     help: Option<String>,
 ) -> impl IntoView {
-    // Effects run only in the browser, so the button shows only where it works; the
-    // server renders it hidden, and hydration starts from the same state.
-    let live = RwSignal::new(false);
-    Effect::new(move |_| live.set(true));
-    let copied = RwSignal::new(false);
-    let label = title.clone();
-    let to_copy = StoredValue::new(text.clone());
-    let copy = move |_| {
-        copied.set(false);
-        clipboard::write(&to_copy.get_value(), move || copied.set(true));
-    };
     view! {
         <figure class="code-block">
             <figcaption>
-                <span class="code-title">{title}</span>
+                <span class="code-title">{title.clone()}</span>
                 <span class="code-actions">
-                    <button
-                        type="button"
-                        class="small"
-                        hidden=move || !live.get()
-                        aria-label=format!("Copy {label}")
-                        on:click=copy
-                    >
-                        {move || if copied.get() { "Copied" } else { "Copy" }}
-                    </button>
+                    <CopyButton label=title text=text.clone()/>
                     {download.map(|href| view! { <a class="button small" href=href download="">"Download"</a> })}
                 </span>
             </figcaption>
             {help.map(|h| view! { <p class="help">{h}</p> })}
             <pre class="command"><code>{text}</code></pre>
-            <p class="visually-hidden" aria-live="polite">{move || copied.get().then_some("Copied to the clipboard")}</p>
         </figure>
+    }
+}
+
+/// The Copy button, live in the browser only: the server renders it hidden, so nobody
+/// is offered a button that does nothing.
+#[island]
+fn CopyButton(label: String, text: String) -> impl IntoView {
+    // Effects run only in the browser, and hydration starts from the server's state.
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
+    let copied = RwSignal::new(false);
+    let to_copy = StoredValue::new(text);
+    let copy = move |_| {
+        copied.set(false);
+        clipboard::write(&to_copy.get_value(), move || copied.set(true));
+    };
+    view! {
+        <button type="button" class="small" hidden=move || !live.get() aria-label=format!("Copy {label}") on:click=copy>
+            {move || if copied.get() { "Copied" } else { "Copy" }}
+        </button>
+        <span class="visually-hidden" aria-live="polite">{move || copied.get().then_some("Copied to the clipboard")}</span>
     }
 }
 

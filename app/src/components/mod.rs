@@ -4,4 +4,5 @@ pub mod error;
 pub mod form;
 pub mod layout;
 pub mod markdown;
+pub mod nav;
 pub mod time;

@@ -56,7 +56,7 @@ pub fn ChecksPage() -> impl IntoView {
                                         <p class="field-error" id="check-env-error">{message}</p>
                                     </div>
                                     <div class="form-actions">
-                                        <button type="submit" class="primary" disabled=move || action.pending().get()>"Check this env"</button>
+                                        <button type="submit" class="primary">"Check this env"</button>
                                     </div>
                                 </ActionForm>
                                 {move || env_shown().map(|findings| view! {

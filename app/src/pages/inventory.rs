@@ -131,7 +131,7 @@ fn ImportForm(
                 <p class="help">"Unticked, the file only adds and changes objects."</p>
             </div>
             <div class="form-actions">
-                <button type="submit" class="primary" disabled=move || action.pending().get()>
+                <button type="submit" class="primary">
                     "Preview import"
                 </button>
             </div>
@@ -199,7 +199,7 @@ fn preview_view(
             <ActionForm action=apply attr:class="inline">
                 <FormMessage error/>
                 <input type="hidden" name="id" value=p.id/>
-                <button type="submit" class="primary" disabled=move || total == 0 || apply.pending().get()>
+                <button type="submit" class="primary" disabled=total == 0>
                     {format!("Apply {total} change(s)")}
                 </button>
             </ActionForm>

@@ -25,7 +25,7 @@ pub fn NewBucket() -> impl IntoView {
                                 <FormMessage error/>
                                 <BucketFields input services error/>
                                 <div class="form-actions">
-                                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                                    <button type="submit" class="primary">
                                         "Add bucket"
                                     </button>
                                     <a href="/buckets">"Cancel"</a>
@@ -64,7 +64,7 @@ pub fn EditBucket() -> impl IntoView {
                                 <input type="hidden" name="bucket[version]" value=input.version.clone()/>
                                 <BucketFields input services error/>
                                 <div class="form-actions">
-                                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                                    <button type="submit" class="primary">
                                         {label}
                                     </button>
                                     <a href=cancel>"Cancel"</a>

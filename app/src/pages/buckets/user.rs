@@ -29,7 +29,7 @@ pub fn NewBucketUser() -> impl IntoView {
                                 <input type="hidden" name="bucket" value=bucket.name.clone()/>
                                 <UserFields input error/>
                                 <div class="form-actions">
-                                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                                    <button type="submit" class="primary">
                                         "Add user"
                                     </button>
                                     <a href=back>"Cancel"</a>

@@ -67,7 +67,7 @@ pub fn LiveState(hosts: Vec<LiveHost>, now: i64, error: Option<AppError>) -> imp
                         <pre class="command">{Action::Facts.command()}</pre>
                     </details>
                     <div class="form-actions">
-                        <button type="submit" class="primary" disabled=move || action.pending().get()>{move || button.get_value()}</button>
+                        <button type="submit" class="primary">{move || button.get_value()}</button>
                     </div>
                 </ActionForm>
             </IfRole>

@@ -27,7 +27,7 @@ pub fn BudgetForm(
                 <Field form=F field="active_users" label="Active users that month" value=input.active_users error numeric=true
                     help="From the instance's admin dashboard; gives the cost per user."/>
                 <div class="form-actions">
-                    <button type="submit" class="primary" disabled=move || action.pending().get()>"Save month"</button>
+                    <button type="submit" class="primary">"Save month"</button>
                 </div>
             </ActionForm>
         </section>
@@ -54,7 +54,7 @@ pub fn InvoiceForm(
                 <Field form=F field="amount" label="Amount" value=input.amount error numeric=true help="e.g. 4.00 or 4,00"/>
                 <Field form=F field="currency" label="Currency" value=input.currency error/>
                 <div class="form-actions">
-                    <button type="submit" class="primary" disabled=move || action.pending().get()>"Add invoice"</button>
+                    <button type="submit" class="primary">"Add invoice"</button>
                 </div>
             </ActionForm>
         </section>
@@ -71,24 +71,15 @@ pub fn ImportForm(
 ) -> impl IntoView {
     let error = form_error(move || action.value().get(), carried);
     let message = move || error.get().and_then(|e| e.field_message("csv"));
-    // Effects run only in the browser: the server renders the picker hidden.
-    let live = RwSignal::new(false);
-    Effect::new(move |_| live.set(true));
-    let text = RwSignal::new(csv.clone());
-    let pick = move |ev: leptos::ev::Event| csv_file::read(&ev, move |t| text.set(t));
     view! {
         <section class="card">
             <h2>"Import invoices from CSV"</h2>
             <ActionForm action attr:class="form" attr:novalidate=true>
                 <FormMessage error/>
-                <div class="field wide csv-file" hidden=move || !live.get()>
-                    <label for="invoice-csv-file">"CSV file"</label>
-                    <input id="invoice-csv-file" type="file" accept=".csv,text/csv,text/plain" on:change=pick/>
-                    <p class="help">"Its lines are put in the box below to check before importing."</p>
-                </div>
+                <CsvFilePicker/>
                 <div class="field wide" class:invalid=move || message().is_some()>
                     <label for="invoice-csv">"CSV lines"</label>
-                    <textarea id="invoice-csv" name="csv" rows="5" class="mono" prop:value=move || text.get()
+                    <textarea id="invoice-csv" name="csv" rows="5" class="mono"
                         aria-invalid=move || message().map(|_| "true") aria-describedby="invoice-csv-error"
                         placeholder="2026-03,Scaleway,SCW-2026-03,4.00,EUR">{csv}</textarea>
                     <p class="help">
@@ -98,10 +89,27 @@ pub fn ImportForm(
                     <p class="field-error" id="invoice-csv-error">{message}</p>
                 </div>
                 <div class="form-actions">
-                    <button type="submit" class="primary" disabled=move || action.pending().get()>"Import invoices"</button>
+                    <button type="submit" class="primary">"Import invoices"</button>
                 </div>
             </ActionForm>
         </section>
+    }
+}
+
+/// The file picker, live in the browser only (the server renders it hidden): the chosen
+/// file's text goes into the CSV box, to be checked before it is imported.
+#[island]
+fn CsvFilePicker() -> impl IntoView {
+    // Effects run only in the browser, and hydration starts from the server's state.
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
+    let pick = move |ev: leptos::ev::Event| csv_file::read(&ev, csv_file::fill_box);
+    view! {
+        <div class="field wide csv-file" hidden=move || !live.get()>
+            <label for="invoice-csv-file">"CSV file"</label>
+            <input id="invoice-csv-file" type="file" accept=".csv,text/csv,text/plain" on:change=pick/>
+            <p class="help">"Its lines are put in the box below to check before importing."</p>
+        </div>
     }
 }
 
@@ -128,10 +136,23 @@ mod csv_file {
         ok.forget();
         failed.forget();
     }
+
+    /// Puts `text` in the import form's CSV box.
+    pub fn fill_box(text: String) {
+        let area = leptos::prelude::document()
+            .get_element_by_id("invoice-csv")
+            .and_then(|el| el.dyn_into::<web_sys::HtmlTextAreaElement>().ok());
+        if let Some(area) = area {
+            area.set_value(&text);
+        }
+    }
 }
 
 #[cfg(not(feature = "hydrate"))]
 mod csv_file {
     /// On the server no file is ever chosen.
     pub fn read(_ev: &leptos::ev::Event, _done: impl FnOnce(String) + 'static) {}
+
+    /// Nor is there a box to fill.
+    pub fn fill_box(_text: String) {}
 }

@@ -151,7 +151,7 @@ fn ChangePlanForm(
                     help="Volumes, backups, snapshots, in the plan's currency; empty for none."/>
                 <Field form=F field="extras_note" label="Extras note" value=input.extras_note error/>
                 <div class="form-actions">
-                    <button type="submit" class="primary" disabled=move || action.pending().get()>{label}</button>
+                    <button type="submit" class="primary">{label}</button>
                 </div>
             </ActionForm>
         </section>
@@ -178,7 +178,7 @@ fn ChargeForm(
                 <Field form=F field="currency" label="Currency" value=input.currency error/>
                 <Field form=F field="note" label="What for" value=input.note error help="e.g. snapshot restore"/>
                 <div class="form-actions">
-                    <button type="submit" class="primary" disabled=move || action.pending().get()>"Add charge"</button>
+                    <button type="submit" class="primary">"Add charge"</button>
                 </div>
             </ActionForm>
         </section>

@@ -58,7 +58,7 @@ fn NewPlan(save: ServerAction<SavePlan>, input: PlanInput, carried: Option<AppEr
                 <input type="hidden" name="plan[version]" value=""/>
                 <PlanFields input error/>
                 <div class="form-actions">
-                    <button type="submit" class="primary" disabled=move || save.pending().get()>"Add plan"</button>
+                    <button type="submit" class="primary">"Add plan"</button>
                 </div>
             </ActionForm>
         </section>
@@ -137,7 +137,7 @@ pub fn EditPlan() -> impl IntoView {
                                 <input type="hidden" name="plan[version]" value=version/>
                                 <PlanFields input error/>
                                 <div class="form-actions">
-                                    <button type="submit" class="primary" disabled=move || save.pending().get()>{save_label}</button>
+                                    <button type="submit" class="primary">{save_label}</button>
                                     <a href="/costs/plans">"Cancel"</a>
                                 </div>
                             </ActionForm>

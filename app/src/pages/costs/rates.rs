@@ -97,7 +97,7 @@ fn RateForm(action: ServerAction<SetCostRate>, input: RateInput, carried: Option
                 <Field form=F field="valid_from" label="Valid from" value=input.valid_from error input_type="date"
                     help="The rate holds from this day until a later rate of the same pair."/>
                 <div class="form-actions">
-                    <button type="submit" class="primary" disabled=move || action.pending().get()>"Set rate"</button>
+                    <button type="submit" class="primary">"Set rate"</button>
                 </div>
             </ActionForm>
         </section>
@@ -119,7 +119,7 @@ fn ReportingForm(
                 <Field form="reporting" field="currency" flat=true label="Convert totals into" value error
                     help="e.g. EUR; leave empty to keep totals per currency."/>
                 <div class="form-actions">
-                    <button type="submit" class="primary" disabled=move || action.pending().get()>"Set reporting currency"</button>
+                    <button type="submit" class="primary">"Set reporting currency"</button>
                 </div>
             </ActionForm>
         </section>

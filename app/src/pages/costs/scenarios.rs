@@ -126,7 +126,7 @@ fn NewScenario(
                 <Select form="scenario" field="copy" flat=true label="Copy the current cluster" value=copy
                     options=&YES_NO error/>
                 <div class="form-actions">
-                    <button type="submit" class="primary" disabled=move || create.pending().get()>"Create scenario"</button>
+                    <button type="submit" class="primary">"Create scenario"</button>
                 </div>
             </ActionForm>
         </section>
@@ -271,7 +271,7 @@ fn ScenarioForms(
                         </div>
                         <Select form="host" field="ipv4" label="Public IPv4" value=host_input.ipv4 options=&YES_NO error=add_error/>
                         <div class="form-actions">
-                            <button type="submit" class="primary" disabled=move || add.pending().get()>"Add host to scenario"</button>
+                            <button type="submit" class="primary">"Add host to scenario"</button>
                         </div>
                     </ActionForm>
                 </section>

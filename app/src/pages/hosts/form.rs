@@ -25,7 +25,7 @@ pub fn NewHost() -> impl IntoView {
                                 <FormMessage error/>
                                 <HostFields input error/>
                                 <div class="form-actions">
-                                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                                    <button type="submit" class="primary">
                                         "Add host"
                                     </button>
                                     <a href="/hosts">"Cancel"</a>
@@ -64,7 +64,7 @@ pub fn EditHost() -> impl IntoView {
                                 <input type="hidden" name="host[version]" value=input.version.clone()/>
                                 <HostFields input error/>
                                 <div class="form-actions">
-                                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                                    <button type="submit" class="primary">
                                         {label}
                                     </button>
                                     <a href=cancel>"Cancel"</a>

@@ -118,7 +118,7 @@ fn CardView(
                 <ActionForm action=fetch attr:class="stack">
                     <FormMessage error=fetch_error/>
                     <input type="hidden" name="host" value=h2/>
-                    <button type="submit" disabled=move || fetch.pending().get()>"Fetch host key"</button>
+                    <button type="submit">"Fetch host key"</button>
                     <p class="help">{format!("Connects to {endpoint} and shows the key it offers; nothing is pinned until you accept it.")}</p>
                 </ActionForm>
             </div>

@@ -8,7 +8,6 @@ use super::log::{follow_events, JobLog};
 use super::{bytes, duration, host_icon, job_icon};
 use crate::api::jobs::{get_job, CancelJob};
 use crate::components::error::ErrorBox;
-use crate::components::form::{form_error, FormMessage};
 use crate::components::layout::IfRole;
 use crate::components::time::Age;
 use crate::domain::url::encode_component;
@@ -21,7 +20,6 @@ pub fn JobDetail() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
     let query = use_query_map();
-    let tab = Memo::new(move |_| query.with(|q| q.get("host").filter(|h| !h.is_empty())));
     let page = Resource::new(
         move || id.get(),
         |id| async move {
@@ -32,6 +30,7 @@ pub fn JobDetail() -> impl IntoView {
         },
     );
     let cancel = ServerAction::<CancelJob>::new();
+    let tab = move || query.with_untracked(|q| q.get("host").filter(|h| !h.is_empty()));
     view! {
         {move || view! { <Title text=id.get().map_or_else(|| "Job".to_owned(), |id| format!("Job {id}"))/> }}
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -39,7 +38,20 @@ pub fn JobDetail() -> impl IntoView {
                 match page.await {
                     Ok(page) => {
                         let needle = query.with_untracked(|q| q.get("q").unwrap_or_default());
-                        view! { <JobView page tab needle cancel/> }.into_any()
+                        let (id, running) = (page.summary.id, page.summary.state == JobState::Running);
+                        view! {
+                            <JobLive page tab=tab() needle>
+                                <IfRole role=Role::Operator>
+                                    {running.then(|| view! {
+                                        <ActionForm action=cancel attr:class="inline">
+                                            <input type="hidden" name="id" value=id/>
+                                            <button type="submit" class="danger">"Cancel job"</button>
+                                        </ActionForm>
+                                    })}
+                                </IfRole>
+                            </JobLive>
+                        }
+                        .into_any()
                     }
                     Err(error) => view! { <ErrorBox error/> }.into_any(),
                 }
@@ -48,13 +60,10 @@ pub fn JobDetail() -> impl IntoView {
     }
 }
 
-#[component]
-fn JobView(
-    page: JobPage,
-    tab: Memo<Option<String>>,
-    needle: String,
-    cancel: ServerAction<CancelJob>,
-) -> impl IntoView {
+/// The live part of a job page: its state, its hosts and its log follow the job's event
+/// stream while it runs. `children` is the Cancel button, shown while the job runs.
+#[island]
+fn JobLive(page: JobPage, tab: Option<String>, needle: String, children: Children) -> impl IntoView {
     let JobPage {
         summary,
         command,
@@ -89,7 +98,6 @@ fn JobView(
             }
         },
     );
-    let error = form_error(move || cancel.value().get(), None);
     let took = summary
         .finished_at
         .map(|end| format!(" · took {}", duration(end - summary.created_at)));
@@ -99,20 +107,8 @@ fn JobView(
             <span class=move || format!("badge job-state {}", state.get().as_str())>
                 {move || format!("{} {}", job_icon(state.get()), state.get().as_str())}
             </span>
-            <div class="actions">
-                <IfRole role=Role::Operator>
-                    {move || running.get().then(|| view! {
-                        <ActionForm action=cancel attr:class="inline">
-                            <input type="hidden" name="id" value=id/>
-                            <button type="submit" class="danger" disabled=move || cancel.pending().get()>
-                                "Cancel job"
-                            </button>
-                        </ActionForm>
-                    })}
-                </IfRole>
-            </div>
+            <div class="actions" hidden=move || !running.get()>{children()}</div>
         </header>
-        <FormMessage error/>
         <p class="job-meta">
             "Started by " <strong>{summary.created_by}</strong> " " <Age at=summary.created_at now/>
             {took}

@@ -16,16 +16,20 @@ pub fn JobLog(
     log: RwSignal<Log>,
     hosts: RwSignal<Vec<JobHost>>,
     /// The host whose lines alone are shown (`?host=`), else all.
-    tab: Memo<Option<String>>,
+    tab: Option<String>,
     /// The search text the page was loaded with (`?q=`).
     needle: String,
     running: Signal<bool>,
 ) -> impl IntoView {
     let needle = RwSignal::new(needle);
-    let filter = Memo::new(move |_| LogFilter {
-        host: tab.get(),
-        needle: needle.get(),
-    });
+    let single = tab.is_some();
+    let filter = {
+        let tab = tab.clone();
+        Memo::new(move |_| LogFilter {
+            host: tab.clone(),
+            needle: needle.get(),
+        })
+    };
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     // Follow the tail of a running job until the reader scrolls up.
@@ -66,8 +70,9 @@ pub fn JobLog(
             false => format!("/jobs/{id}?{}", params.join("&")),
         }
     };
+    let current_tab = tab.clone();
     let tabs = move || {
-        let current = tab.get();
+        let current = current_tab.clone();
         let all = view! {
             <a href=tab_href(None) aria-current=current.is_none().then_some("page")>"All hosts"</a>
         };
@@ -94,7 +99,7 @@ pub fn JobLog(
                 // A plain GET form: without JavaScript the server filters; with it, typing does.
                 <form method="get" action=format!("/jobs/{id}") class="log-search" role="search"
                     on:submit=|ev| ev.prevent_default()>
-                    {move || tab.get().map(|h| view! { <input type="hidden" name="host" value=h/> })}
+                    {tab.map(|h| view! { <input type="hidden" name="host" value=h/> })}
                     <label for="log-search" class="visually-hidden">"Search the log"</label>
                     <input id="log-search" type="search" name="q" placeholder="Search the log"
                         value=needle.get_untracked() prop:value=needle
@@ -106,7 +111,7 @@ pub fn JobLog(
                 {move || (running.get() && !hydrated.get()).then(|| view! { <a href="">"Refresh"</a> })}
                 <a class="button" href=format!("/jobs/{id}/log.txt") download="" rel="external">"Download"</a>
             </div>
-            <div class="log" class:single=move || tab.with(Option::is_some) node_ref=scroller on:scroll=on_scroll
+            <div class="log" class:single=single node_ref=scroller on:scroll=on_scroll
                 tabindex="0" aria-label="Log lines">
                 <For
                     each=move || {
@@ -198,6 +203,9 @@ mod live {
                 .ok()?;
             handlers.push(handler);
         }
+        // The page is about to be swapped for another (nav.js): stop listening.
+        let leaving = source.clone();
+        crate::components::nav::on_leave(move || leaving.close());
         Some(Live {
             source,
             _handlers: handlers,

@@ -1,12 +1,13 @@
 //! The new-job form: targets, an action from the catalogue with its parameters, and,
 //! with JavaScript, the exact command and the hosts it will run on before it starts.
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::jobs::{get_new_job_form, JobInput, JobTargetHost, NewJobForm, StartJob};
 use crate::components::error::ErrorBox;
-use crate::components::form::{form_error, FormError, FormMessage};
+use crate::components::form::{FormError, FormMessage};
 use crate::model::action::{ActionInput, SystemctlVerb, CATALOGUE};
 
 /// Beyond this many hosts the form stops offering each one as a chip.
@@ -16,7 +17,6 @@ const HOST_CHIPS: usize = 40;
 pub fn NewJob() -> impl IntoView {
     let query = use_query_map();
     let targets = Memo::new(move |_| query.with(|q| q.get("targets")));
-    let action = ServerAction::<StartJob>::new();
     let data = Resource::new(move || targets.get(), get_new_job_form);
     // Without JavaScript, "Show the command" reloads the form with what was typed.
     let typed = Memo::new(move |_| {
@@ -46,7 +46,7 @@ pub fn NewJob() -> impl IntoView {
                         if let (None, Some(typed)) = (&form.error, typed.get_untracked()) {
                             form.input = typed;
                         }
-                        view! { <JobForm form action/> }.into_any()
+                        view! { <JobForm form/> }.into_any()
                     }
                     Err(error) => view! { <ErrorBox error/> }.into_any(),
                 }
@@ -55,10 +55,13 @@ pub fn NewJob() -> impl IntoView {
     }
 }
 
-#[component]
-fn JobForm(form: NewJobForm, action: ServerAction<StartJob>) -> impl IntoView {
+/// The form is an island: with JavaScript it shows only the chosen action's fields and
+/// previews the command and its hosts at every keystroke. It posts as a plain form (an
+/// error comes back with the page, on the field that caused it).
+#[island]
+fn JobForm(form: NewJobForm) -> impl IntoView {
     let NewJobForm { input, hosts, error } = form;
-    let error = form_error(move || action.value().get(), error);
+    let error: FormError = Signal::derive(move || error.clone());
     let targets = RwSignal::new(input.targets);
     let act = RwSignal::new(input.action.action);
     let unit = RwSignal::new(input.action.unit);
@@ -126,7 +129,7 @@ fn JobForm(form: NewJobForm, action: ServerAction<StartJob>) -> impl IntoView {
         }
     };
     view! {
-        <ActionForm action attr:class="form job-form" attr:novalidate=true>
+        <form method="post" action=StartJob::PATH class="form job-form" novalidate>
             <FormMessage error/>
             <fieldset>
                 <legend>"Where"</legend>
@@ -218,10 +221,10 @@ fn JobForm(form: NewJobForm, action: ServerAction<StartJob>) -> impl IntoView {
                 {move || (!live.get()).then(|| view! {
                     <button type="submit" formmethod="get" formaction="/jobs/new">"Show the command"</button>
                 })}
-                <button type="submit" class="primary" disabled=move || action.pending().get()>{submit_label}</button>
+                <button type="submit" class="primary">{submit_label}</button>
                 <a href="/jobs">"Cancel"</a>
             </div>
-        </ActionForm>
+        </form>
     }
 }
 

@@ -25,7 +25,7 @@ pub fn NewMailDomain() -> impl IntoView {
                                 <FormMessage error/>
                                 <MailFields data error/>
                                 <div class="form-actions">
-                                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                                    <button type="submit" class="primary">
                                         "Add mail domain"
                                     </button>
                                     <a href="/mail">"Cancel"</a>
@@ -65,7 +65,7 @@ pub fn EditMailDomain() -> impl IntoView {
                                 <input type="hidden" name="mail[version]" value=version/>
                                 <MailFields data error/>
                                 <div class="form-actions">
-                                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                                    <button type="submit" class="primary">
                                         {label}
                                     </button>
                                     <a href=cancel>"Cancel"</a>

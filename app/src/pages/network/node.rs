@@ -19,12 +19,6 @@ pub fn MeshNodePage() -> impl IntoView {
     let save = ServerAction::<SaveMeshNode>::new();
     let generate = ServerAction::<GenerateMeshKey>::new();
     let page = Resource::new(move || name.get(), get_mesh_node);
-    // Both forms return to this same page: load it again to show what changed.
-    Effect::new(move |_| {
-        if matches!(save.value().get(), Some(Ok(()))) || matches!(generate.value().get(), Some(Ok(()))) {
-            page.refetch();
-        }
-    });
     view! {
         {move || view! { <Title text=format!("{} · network", name.get())/> }}
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -219,7 +213,7 @@ fn NodeForm(
             <Field form=F field="wg_secret" label="Private key secret" value=input.wg_secret error mono=true
                 help="The name of the secret holding the private key (kind WireGuard private key), if imported."/>
             <div class="form-actions">
-                <button type="submit" class="primary" disabled=move || save.pending().get()>{label}</button>
+                <button type="submit" class="primary">{label}</button>
             </div>
         </ActionForm>
     }

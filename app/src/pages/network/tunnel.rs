@@ -73,7 +73,7 @@ fn TunnelForm(form: TunnelFormData, action: ServerAction<CreateTunnel>) -> impl 
                 help="In the same subnets as this host's."/>
             <p class="help">"Each end listens on the lowest free port from its node's first listen port on."</p>
             <div class="form-actions">
-                <button type="submit" class="primary" disabled=move || action.pending().get()>"Add tunnel"</button>
+                <button type="submit" class="primary">"Add tunnel"</button>
                 <a href=back>"Cancel"</a>
             </div>
         </ActionForm>

@@ -184,7 +184,7 @@ fn EditForm(
                     <p class="field-error lines" id="edit-source-error">{message}</p>
                 </div>
                 <div class="form-actions">
-                    <button type="submit" class="primary" disabled=move || save.pending().get()>"Save runbook"</button>
+                    <button type="submit" class="primary">"Save runbook"</button>
                 </div>
             </ActionForm>
         </section>

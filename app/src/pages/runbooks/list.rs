@@ -108,7 +108,7 @@ fn ImportForm(import: ServerAction<ImportRunbook>, source: String, error: FormEr
                     <p class="field-error lines" id="import-source-error">{message}</p>
                 </div>
                 <div class="form-actions">
-                    <button type="submit" class="primary" disabled=move || import.pending().get()>"Import runbook"</button>
+                    <button type="submit" class="primary">"Import runbook"</button>
                 </div>
             </ActionForm>
         </section>

@@ -12,6 +12,7 @@ use crate::api::runbooks::{get_run, get_run_version, ActOnStep};
 use crate::components::error::ErrorBox;
 use crate::components::form::{form_error, FormError, FormMessage};
 use crate::components::layout::IfRole;
+use crate::components::nav;
 use crate::components::time::Age;
 use crate::domain::url::encode_component;
 use crate::model::job::{JobEvent, JobPage, JobState};
@@ -26,11 +27,9 @@ use crate::pages::jobs::log::{follow_events, JobLog};
 pub fn RunDetail() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
-    // Bumped when the run changed (someone acted, a job ended): reloads the page's data.
-    let tick = RwSignal::new(0u32);
     let page = Resource::new(
-        move || (id.get(), tick.get()),
-        |(id, _)| async move {
+        move || id.get(),
+        |id| async move {
             match id {
                 Some(id) => get_run(id).await,
                 None => Err(AppError::NotFound),
@@ -38,53 +37,44 @@ pub fn RunDetail() -> impl IntoView {
         },
     );
     let act = ServerAction::<ActOnStep>::new();
-    let known = RwSignal::new(None::<(i64, bool)>);
-    // After an action with JavaScript on, show its outcome straight away.
-    Effect::new(move |_| {
-        if matches!(act.value().get(), Some(Ok(()))) {
-            tick.update(|t| *t += 1);
-        }
-    });
-    poll(id, known, tick);
     view! {
         {move || view! { <Title text=id.get().map_or_else(|| "Run".to_owned(), |id| format!("Run {id}"))/> }}
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Ok((page, carried)) => {
-                        known.set(Some((page.summary.version, page.summary.done)));
                         let error = form_error(move || act.value().get(), carried);
-                        view! { <RunView page act error/> }.into_any()
+                        let (run, version, done) = (page.summary.id, page.summary.version, page.summary.done);
+                        view! {
+                            {(!done).then(|| view! { <RunWatch run version/> })}
+                            <RunView page act error/>
+                        }
+                        .into_any()
                     }
                     Err(error) => view! { <ErrorBox error/> }.into_any(),
                 }
             })}
-        </Transition>
+        </Suspense>
     }
 }
 
-/// In the browser: every 2 s while the run is active, asks for its version and bumps
-/// `tick` when it moved.
-fn poll(id: Memo<Option<i64>>, known: RwSignal<Option<(i64, bool)>>, tick: RwSignal<u32>) {
+/// In the browser, while the run is active: every 2 s asks for the run's version and,
+/// when it moved (someone acted, a job ended), has nav.js fetch the page again.
+#[island]
+fn RunWatch(run: i64, version: i64) -> impl IntoView {
     Effect::new(move |_| {
         let handle = set_interval_with_handle(
             move || {
-                let (Some(id), Some((version, false))) = (id.get_untracked(), known.get_untracked()) else {
-                    return;
-                };
                 leptos::task::spawn_local(async move {
-                    if let Ok(now) = get_run_version(id).await {
-                        if now != version {
-                            known.set(None);
-                            tick.update(|t| *t += 1);
-                        }
+                    if get_run_version(run).await.is_ok_and(|now| now != version) {
+                        nav::refresh();
                     }
                 });
             },
             std::time::Duration::from_secs(2),
         );
         if let Ok(handle) = handle {
-            on_cleanup(move || handle.clear());
+            nav::on_leave(move || handle.clear());
         }
     });
 }
@@ -233,7 +223,7 @@ fn Actions(run: i64, s: RunStep, act: ServerAction<ActOnStep>, viewer_started: b
                         <input type="hidden" name="run" value=run/>
                         <input type="hidden" name="step" value=id/>
                         <input type="hidden" name="action" value=action/>
-                        <button type="submit" class="primary" disabled=move || refuse_own || act.pending().get()>{label}</button>
+                        <button type="submit" class="primary" disabled=refuse_own>{label}</button>
                     </ActionForm>
                     }
                 })}
@@ -249,7 +239,7 @@ fn Actions(run: i64, s: RunStep, act: ServerAction<ActOnStep>, viewer_started: b
                         <input type="hidden" name="action" value="skip"/>
                         <label for=format!("skip-{skip_id}") class="visually-hidden">"Reason for skipping"</label>
                         <input id=format!("skip-{skip_id}") type="text" name="reason" placeholder="Why skip it?"/>
-                        <button type="submit" disabled=move || act.pending().get()>"Skip with reason"</button>
+                        <button type="submit">"Skip with reason"</button>
                     </ActionForm>
                     }
                 })}
@@ -260,7 +250,7 @@ fn Actions(run: i64, s: RunStep, act: ServerAction<ActOnStep>, viewer_started: b
 }
 
 /// The current step's job log, live while it runs (the jobs page's log view).
-#[component]
+#[island]
 fn StepLog(page: JobPage) -> impl IntoView {
     let id = page.summary.id;
     let log = RwSignal::new(Log::new(&page.output));
@@ -287,6 +277,5 @@ fn StepLog(page: JobPage) -> impl IntoView {
             }
         },
     );
-    let tab = Memo::new(|_| None::<String>);
-    view! { <JobLog id log hosts tab needle=String::new() running/> }
+    view! { <JobLog id log hosts tab=None needle=String::new() running/> }
 }

@@ -44,7 +44,7 @@ pub fn StartRun() -> impl IntoView {
                                     view! { <ParamField p value offered error/> }
                                 }).collect_view()}
                                 <div class="form-actions">
-                                    <button type="submit" class="primary" disabled=move || action.pending().get()>{label}</button>
+                                    <button type="submit" class="primary">{label}</button>
                                     <a href=back>"Cancel"</a>
                                 </div>
                             </ActionForm>

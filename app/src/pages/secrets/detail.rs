@@ -18,13 +18,6 @@ pub fn SecretDetail() -> impl IntoView {
     let name = use_secret_name();
     let action = ServerAction::<UpdateSecret>::new();
     let data = Resource::new(move || name.get(), |n| get_secret_form(Some(n)));
-    // A save redirects to this same page: load it again so the form starts from the
-    // new version (and an empty value field).
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(()))) {
-            data.refetch();
-        }
-    });
     view! {
         {move || view! { <Title text=name.get()/> }}
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -67,7 +60,7 @@ pub fn SecretDetail() -> impl IntoView {
                                             <ValueField error help="Leave empty to keep the current value."/>
                                         </fieldset>
                                         <div class="form-actions">
-                                            <button type="submit" class="primary" disabled=move || action.pending().get()>
+                                            <button type="submit" class="primary">
                                                 {label}
                                             </button>
                                             <a href="/settings/secrets">"Back to the list"</a>

@@ -37,7 +37,7 @@ pub fn NewSecret() -> impl IntoView {
                                         help="Stored encrypted. Nobody can read it back here: keep the original where it belongs."/>
                                 </fieldset>
                                 <div class="form-actions">
-                                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                                    <button type="submit" class="primary">
                                         "Add secret"
                                     </button>
                                     <a href="/settings/secrets">"Cancel"</a>

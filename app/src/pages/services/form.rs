@@ -40,7 +40,7 @@ pub fn NewService() -> impl IntoView {
                                 <FormMessage error/>
                                 <ServiceFields input hosts error/>
                                 <div class="form-actions">
-                                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                                    <button type="submit" class="primary">
                                         "Add service"
                                     </button>
                                     <a href=cancel>"Cancel"</a>
@@ -79,7 +79,7 @@ pub fn EditService() -> impl IntoView {
                                 <input type="hidden" name="service[version]" value=input.version.clone()/>
                                 <ServiceFields input hosts error/>
                                 <div class="form-actions">
-                                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                                    <button type="submit" class="primary">
                                         {label}
                                     </button>
                                     <a href=cancel>"Cancel"</a>

@@ -15,18 +15,6 @@ pub fn SshIdentities() -> impl IntoView {
     let generate = ServerAction::<GenerateSshIdentity>::new();
     let import = ServerAction::<ImportSshIdentity>::new();
     let data = Resource::new(|| (), |_| get_ssh_identities());
-    // A new identity redirects to this same page: load the list (and empty forms) again.
-    // A failed one keeps the page, and what was typed, as it is.
-    Effect::new(move |_| {
-        if matches!(generate.value().get(), Some(Ok(()))) {
-            data.refetch();
-        }
-    });
-    Effect::new(move |_| {
-        if matches!(import.value().get(), Some(Ok(()))) {
-            data.refetch();
-        }
-    });
     view! {
         <Title text="SSH identities"/>
         <header class="page-header">
@@ -89,7 +77,7 @@ fn IdentitiesView(
                     <Field form="generate" field="comment" label="Comment" value=typed.comment error=generate_error
                         help="Written after the public key, e.g. owlery@example.org; defaults to NAME@owlery."/>
                     <div class="form-actions">
-                        <button type="submit" class="primary" disabled=move || generate.pending().get()>"Generate key"</button>
+                        <button type="submit" class="primary">"Generate key"</button>
                     </div>
                 </ActionForm>
             </section>
@@ -104,7 +92,7 @@ fn IdentitiesView(
                         input_type="password" autocomplete="off"
                         help="Only for an encrypted key. Owlery keeps it decrypted, sealed under its master key."/>
                     <div class="form-actions">
-                        <button type="submit" class="primary" disabled=move || import.pending().get()>"Import key"</button>
+                        <button type="submit" class="primary">"Import key"</button>
                     </div>
                 </ActionForm>
             </section>

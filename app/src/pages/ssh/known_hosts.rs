@@ -42,7 +42,7 @@ pub fn ImportKnownHosts() -> impl IntoView {
                                     <p class="field-error" id="known-hosts-text-error">{message}</p>
                                 </div>
                                 <div class="form-actions">
-                                    <button type="submit" class="primary" disabled=move || action.pending().get()>"Import and pin"</button>
+                                    <button type="submit" class="primary">"Import and pin"</button>
                                 </div>
                             </ActionForm>
                             {move || shown().map(|report| view! { <Report report/> })}

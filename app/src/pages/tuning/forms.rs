@@ -72,7 +72,7 @@ pub fn InstanceForm(
                     <p class="field-error" id="instance-override_budget-error">{override_message}</p>
                 </div>
                 <div class="form-actions">
-                    <button type="submit" class="primary" disabled=move || action.pending().get()>{button}</button>
+                    <button type="submit" class="primary">{button}</button>
                     <a href=cancel>"Cancel"</a>
                 </div>
             </ActionForm>
@@ -105,7 +105,7 @@ pub fn RemoveConfirm(
                 <input type="hidden" name="host" value=host.clone()/>
                 <input type="hidden" name="unit" value=unit.clone()/>
                 <div class="form-actions">
-                    <button type="submit" class="danger" disabled=move || action.pending().get()>{button}</button>
+                    <button type="submit" class="danger">{button}</button>
                     <a href=cancel>"Cancel"</a>
                 </div>
             </ActionForm>
@@ -140,7 +140,7 @@ pub fn SettingsForm(
                 <Field form=F field="puma_command" label="Puma command" value=input.puma_command.clone() error mono=true/>
                 <Field form=F field="sidekiq_command" label="Sidekiq command" value=input.sidekiq_command.clone() error mono=true/>
                 <div class="form-actions">
-                    <button type="submit" class="primary" disabled=move || action.pending().get()>"Save settings"</button>
+                    <button type="submit" class="primary">"Save settings"</button>
                 </div>
             </ActionForm>
         </section>
