@@ -45,7 +45,9 @@
   }
 
   function hydrateIslands() {
-    if (!window.__hydrateIsland) return; // the module is still loading: it hydrates them
+    // Until the module has hydrated the first page (it then marks the body), its own
+    // pass over the body is still to come and takes these islands too.
+    if (!window.__hydrateIsland || document.body.dataset.hydrated !== "true") return;
     for (const island of document.body.querySelectorAll("leptos-island")) {
       window.__hydrateIsland(island, island.dataset.component);
     }
@@ -68,7 +70,8 @@
     if (!(form instanceof HTMLFormElement) || ev.defaultPrevented) return;
     // Attributes, not properties: an input named "action" or "method" shadows those.
     const attr = (name) => submitter?.getAttribute(`form${name}`) || form.getAttribute(name);
-    if (attr("target") || form.hasAttribute("data-native")) return;
+    // A download (data-native on the form or its button) is left to the browser.
+    if (attr("target") || form.hasAttribute("data-native") || submitter?.hasAttribute("data-native")) return;
     const method = (attr("method") || "get").toUpperCase();
     const url = new URL(attr("action") || location.href, location.href);
     if (url.origin !== location.origin || (method !== "GET" && method !== "POST")) return;

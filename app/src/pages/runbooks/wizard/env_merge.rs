@@ -54,7 +54,7 @@ pub fn EnvMerge() -> impl IntoView {
                                 </div>
                                 <div class="form-actions">
                                     <button type="submit">"Show the three-way table"</button>
-                                    <button type="submit" class="primary" formaction=format!("/runs/{run}/env-merge/download")>
+                                    <button type="submit" class="primary" formaction=format!("/runs/{run}/env-merge/download") data-native="">
                                         "Download the merged file"
                                     </button>
                                 </div>
