@@ -122,6 +122,16 @@ pub async fn delete(conn: &mut SqliteConnection, slug: &str, version: i64) -> Re
     Ok(before)
 }
 
+/// True when this exact file is stored as a built-in runbook.
+pub async fn builtin_is_stored(pool: &SqlitePool, source: &str) -> Result<bool, AppError> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM runbooks WHERE builtin = 1 AND source = ?1 LIMIT 1")
+            .bind(source)
+            .fetch_optional(pool)
+            .await?;
+    Ok(found.is_some())
+}
+
 /// Writes a shipped runbook; returns whether anything changed.
 pub async fn upsert_builtin(
     conn: &mut SqliteConnection,

@@ -139,6 +139,11 @@ pub async fn startup(pool: &SqlitePool) -> Result<(), AppError> {
 pub async fn load_builtins(pool: &SqlitePool) -> Result<usize, AppError> {
     let mut changed = 0;
     for source in builtin::builtin() {
+        // Already stored as it is: nothing to read (every start but the first after an
+        // upgrade; reading compiles the file's regular expressions).
+        if db::builtin_is_stored(pool, source).await? {
+            continue;
+        }
         let runbook = match parse_toml(source) {
             Ok(r) => r,
             Err(problems) => {
