@@ -59,7 +59,7 @@ systemctl-replacement:
 
 unit: testbed systemctl-replacement
 	cargo test -p app --features ssr
-	$(WITH_TESTBED) cargo test -p server
+	$(WITH_TESTBED) cargo nextest run -p server
 
 e2e: build testbed systemctl-replacement
 	rm -rf $(E2E_DIR) && mkdir -p $(E2E_DIR)

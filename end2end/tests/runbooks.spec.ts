@@ -1,7 +1,7 @@
 // A runbook from import to its end in a real browser, against a testbed host: an admin
 // imports a small runbook (manual, command, check, approval), runs it, a failing check
 // stops the run until its retry passes, and a second co-admin approves.
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { addTestbedHost, jsOn, ready, signIn } from "./helpers";
 
@@ -172,4 +172,18 @@ test("a runbook runs to its end on a testbed host, its failed check retried and 
   await expect(page.locator(".run-state")).toContainText("done");
   await expect(page.locator(".run-progress-label")).toHaveText("done · 5 of 5 steps");
   rmSync(gate, { force: true });
+
+  // The merged .env.production is a download, never a page (with JavaScript too).
+  await page.goto(`${runUrl}/env-merge`);
+  await ready(page, info);
+  await page.getByLabel("The source's .env.production").fill("LOCAL_DOMAIN=social.example\nSECRET_KEY_BASE=s3cret\n");
+  await page.getByLabel("The target's current file").fill("LOCAL_DOMAIN=social.example\n");
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Download the merged file" }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe("env.production");
+  const merged = readFileSync(await download.path(), "utf8");
+  expect(merged).toContain("LOCAL_DOMAIN=social.example");
+  expect(merged).toContain("SECRET_KEY_BASE=s3cret");
+  await expect(page).toHaveURL(`${runUrl}/env-merge`);
 });
