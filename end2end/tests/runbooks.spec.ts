@@ -173,7 +173,14 @@ test("a runbook runs to its end on a testbed host, its failed check retried and 
   await expect(page.locator(".run-progress-label")).toHaveText("done · 5 of 5 steps");
   rmSync(gate, { force: true });
 
-  // The merged .env.production is a download, never a page (with JavaScript too).
+  // The merged .env.production is a download, never a page (with JavaScript too). For a
+  // run of another runbook the merge is for the host Puma runs on: give it one.
+  await page.goto(`/services/new?host=${host}&kind=puma`);
+  await ready(page, info);
+  await page.getByLabel("Name", { exact: true }).fill(`puma-${project}`);
+  await page.getByLabel("systemd unit", { exact: true }).fill(`puma-${project}.service`);
+  await page.getByRole("button", { name: "Add service" }).click();
+  await expect(page).toHaveURL(`/services/puma-${project}`);
   await page.goto(`${runUrl}/env-merge`);
   await ready(page, info);
   await page.getByLabel("The source's .env.production").fill("LOCAL_DOMAIN=social.example\nSECRET_KEY_BASE=s3cret\n");
