@@ -3,15 +3,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::lines::Log;
-use super::log::{follow_events, JobLog};
+use super::log::{JobLog, LiveJob};
 use super::{bytes, duration, host_icon, job_icon};
 use crate::api::jobs::{get_job, CancelJob};
 use crate::components::error::ErrorBox;
 use crate::components::layout::IfRole;
 use crate::components::time::Age;
 use crate::domain::url::encode_component;
-use crate::model::job::{JobEvent, JobHost, JobPage, JobState};
+use crate::model::job::{JobHost, JobPage, JobState};
 use crate::model::user::Role;
 use crate::model::AppError;
 
@@ -74,30 +73,8 @@ fn JobLive(page: JobPage, tab: Option<String>, needle: String, children: Childre
         now,
     } = page;
     let id = summary.id;
-    let log = RwSignal::new(Log::new(&output));
-    let hosts = RwSignal::new(hosts);
-    let state = RwSignal::new(summary.state);
-    let running = Signal::derive(move || state.get() == JobState::Running);
-    let after = log.with_untracked(|l| l.last_seq);
-    follow_events(
-        id,
-        after,
-        summary.state == JobState::Running,
-        move |event| match event {
-            JobEvent::Output(chunk) => {
-                log.try_maybe_update(|l| (l.push(&chunk), ()));
-            }
-            JobEvent::Host(host) => {
-                hosts.try_update(|hs| match hs.iter_mut().find(|h| h.host == host.host) {
-                    Some(h) => *h = host,
-                    None => hs.push(host),
-                });
-            }
-            JobEvent::Finished(end) => {
-                state.try_set(end);
-            }
-        },
-    );
+    let live = LiveJob::follow(id, &output, hosts, summary.state);
+    let (log, hosts, state, running) = (live.log, live.hosts, live.state, live.running());
     let took = summary
         .finished_at
         .map(|end| format!(" · took {}", duration(end - summary.created_at)));

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::lines::{Log, LogFilter};
 use crate::domain::url::encode_component;
-use crate::model::job::{JobEvent, JobHost};
+use crate::model::job::{Chunk, JobEvent, JobHost, JobState};
 
 /// How far from the bottom (in pixels) still counts as "at the bottom".
 const BOTTOM_SLACK: i32 = 8;
@@ -137,10 +137,56 @@ pub fn JobLog(
     }
 }
 
+/// A job's log, hosts and state, kept current from its event stream while it runs.
+#[derive(Clone, Copy)]
+pub struct LiveJob {
+    pub log: RwSignal<Log>,
+    pub hosts: RwSignal<Vec<JobHost>>,
+    pub state: RwSignal<JobState>,
+}
+
+impl LiveJob {
+    /// Starts from what the page was rendered with; in the browser, follows the rest.
+    pub fn follow(id: i64, output: &[Chunk], hosts: Vec<JobHost>, state: JobState) -> Self {
+        let live = Self {
+            log: RwSignal::new(Log::new(output)),
+            hosts: RwSignal::new(hosts),
+            state: RwSignal::new(state),
+        };
+        let after = live.log.with_untracked(|l| l.last_seq);
+        follow_events(id, after, state == JobState::Running, move |event| {
+            live.apply(event)
+        });
+        live
+    }
+
+    pub fn running(self) -> Signal<bool> {
+        Signal::derive(move || self.state.get() == JobState::Running)
+    }
+
+    fn apply(self, event: JobEvent) {
+        match event {
+            JobEvent::Output(chunk) => {
+                self.log.try_maybe_update(|l| (l.push(&chunk), ()));
+            }
+            JobEvent::Host(host) => {
+                self.hosts
+                    .try_update(|hs| match hs.iter_mut().find(|h| h.host == host.host) {
+                        Some(h) => *h = host,
+                        None => hs.push(host),
+                    });
+            }
+            JobEvent::Finished(end) => {
+                self.state.try_set(end);
+            }
+        }
+    }
+}
+
 /// In the browser, opens the job's event stream once if the job is running, asking only
 /// for output after `after`; every event goes to `on_event`. The stream closes when the
 /// job finishes or the page goes away.
-pub fn follow_events(id: i64, after: i64, running: bool, on_event: impl Fn(JobEvent) + 'static) {
+fn follow_events(id: i64, after: i64, running: bool, on_event: impl Fn(JobEvent) + 'static) {
     let mut on_event = Some(on_event);
     Effect::new(move |opened: Option<Option<live::Live>>| {
         if let Some(opened) = opened {

@@ -15,13 +15,12 @@ use crate::components::layout::IfRole;
 use crate::components::nav;
 use crate::components::time::Age;
 use crate::domain::url::encode_component;
-use crate::model::job::{JobEvent, JobPage, JobState};
+use crate::model::job::JobPage;
 use crate::model::runbook::StepKind;
 use crate::model::runbook_run::{RunPage, RunStep, StepState};
 use crate::model::user::Role;
 use crate::model::AppError;
-use crate::pages::jobs::lines::Log;
-use crate::pages::jobs::log::{follow_events, JobLog};
+use crate::pages::jobs::log::{JobLog, LiveJob};
 
 #[component]
 pub fn RunDetail() -> impl IntoView {
@@ -253,29 +252,7 @@ fn Actions(run: i64, s: RunStep, act: ServerAction<ActOnStep>, viewer_started: b
 #[island]
 fn StepLog(page: JobPage) -> impl IntoView {
     let id = page.summary.id;
-    let log = RwSignal::new(Log::new(&page.output));
-    let hosts = RwSignal::new(page.hosts);
-    let state = RwSignal::new(page.summary.state);
-    let running = Signal::derive(move || state.get() == JobState::Running);
-    let after = log.with_untracked(|l| l.last_seq);
-    follow_events(
-        id,
-        after,
-        page.summary.state == JobState::Running,
-        move |event| match event {
-            JobEvent::Output(chunk) => {
-                log.try_maybe_update(|l| (l.push(&chunk), ()));
-            }
-            JobEvent::Host(host) => {
-                hosts.try_update(|hs| match hs.iter_mut().find(|h| h.host == host.host) {
-                    Some(h) => *h = host,
-                    None => hs.push(host),
-                });
-            }
-            JobEvent::Finished(end) => {
-                state.try_set(end);
-            }
-        },
-    );
+    let live = LiveJob::follow(id, &page.output, page.hosts, page.summary.state);
+    let (log, hosts, running) = (live.log, live.hosts, live.running());
     view! { <JobLog id log hosts tab=None needle=String::new() running/> }
 }
