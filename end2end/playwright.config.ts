@@ -1,9 +1,32 @@
-// Playwright drives Debian's Chromium against the release server, once with JavaScript
-// on (hydrated, live) and once with it off (plain forms). See ../Makefile `e2e`.
+// Playwright drives Debian's Chromium against the Owlery server, once with JavaScript
+// on (hydrated, live) and once with it off (plain forms). See the Makefile's `e2e`.
+import { accessSync, constants } from "node:fs";
+import { delimiter, join } from "node:path";
 import { defineConfig } from "@playwright/test";
+
+/** Chromium from OWLERY_CHROMIUM, else the first chromium (or chromium-browser) on PATH. */
+function chromium(): string {
+  const override = process.env.OWLERY_CHROMIUM;
+  if (override) return override;
+  const names = ["chromium", "chromium-browser"];
+  for (const dir of (process.env.PATH ?? "").split(delimiter).filter(Boolean)) {
+    for (const name of names) {
+      const candidate = join(dir, name);
+      try {
+        accessSync(candidate, constants.X_OK);
+        return candidate;
+      } catch {
+        // not here: try the next one
+      }
+    }
+  }
+  throw new Error("no chromium on PATH: install Debian's chromium (.ci/bootstrap test) or set OWLERY_CHROMIUM");
+}
 
 const bind = process.env.OWLERY_E2E_BIND ?? "127.0.0.1:3917";
 const data = process.env.OWLERY_E2E_DATA ?? "../target/e2e/data";
+// make e2e passes the server built with the tests (target/ci/owlery).
+const bin = process.env.OWLERY_E2E_BIN ?? "../target/release/owlery";
 
 export default defineConfig({
   testDir: "./tests",
@@ -16,7 +39,7 @@ export default defineConfig({
     baseURL: `http://${bind}`,
     trace: "off",
     launchOptions: {
-      executablePath: "/usr/bin/chromium",
+      executablePath: chromium(),
       args: [
         "--headless",
         "--no-sandbox",
@@ -34,7 +57,7 @@ export default defineConfig({
     { name: "no-js", use: { javaScriptEnabled: false } },
   ],
   webServer: {
-    command: `../target/release/owlery serve --bind ${bind} --data ${data} --site ../target/site`,
+    command: `${bin} serve --bind ${bind} --data ${data} --site ../target/site`,
     url: `http://${bind}/health`,
     reuseExistingServer: false,
     timeout: 60_000,

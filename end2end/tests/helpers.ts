@@ -1,11 +1,16 @@
 // Shared steps: signing in, and knowing when a page is live.
 import { createHmac } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expect, type Page, type TestInfo } from "@playwright/test";
 
 export const ADMIN = { username: "e2e-admin", password: process.env.E2E_PASSWORD ?? "e2e admin password" };
 
 export const jsOn = (info: TestInfo) => info.project.name === "js";
+
+/** A new empty directory of this test's own (the testbed hosts share this machine's files). */
+export const scratchDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 
 /** With JavaScript on, waits until the app has hydrated the server-rendered page. */
 export async function ready(page: Page, info: TestInfo) {

@@ -3,7 +3,7 @@
 // output shows up while it runs (JavaScript on) or on reload (JavaScript off).
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { addTestbedHost, jsOn, ready, signIn } from "./helpers";
+import { addTestbedHost, jsOn, ready, scratchDir, signIn } from "./helpers";
 
 test("an operator runs a job on a testbed host and watches its output", async ({ page }, info) => {
   const project = info.project.name;
@@ -16,8 +16,8 @@ test("an operator runs a job on a testbed host and watches its output", async ({
   await page.getByRole("link", { name: "Run a job" }).click();
   await expect(page).toHaveURL(`/jobs/new?targets=${host}`);
   await ready(page, info);
-  const gate = `/tmp/owlery-e2e-gate-${project}-${Date.now()}`;
-  rmSync(gate, { force: true });
+  const scratch = scratchDir(`owlery-e2e-gate-${project}-`);
+  const gate = `${scratch}/gate`;
   await page.locator("#job-action").selectOption("command");
   // With JavaScript the job waits for the test, so the first line is seen while it runs.
   const command = jsOn(info)
@@ -59,5 +59,5 @@ test("an operator runs a job on a testbed host and watches its output", async ({
   await expect(lines.nth(1)).toContainText("two");
   await expect(lines.nth(1)).toHaveClass(/stderr/);
   await expect(page.locator(`tr[data-host="${host}"]`)).toContainText("succeeded");
-  rmSync(gate, { force: true });
+  rmSync(scratch, { recursive: true, force: true });
 });

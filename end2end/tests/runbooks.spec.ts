@@ -3,7 +3,7 @@
 // stops the run until its retry passes, and a second co-admin approves.
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { addTestbedHost, jsOn, ready, signIn } from "./helpers";
+import { addTestbedHost, jsOn, ready, scratchDir, signIn } from "./helpers";
 
 function runbook(slug: string): string {
   return `slug = "${slug}"
@@ -99,8 +99,8 @@ test("a runbook runs to its end on a testbed host, its failed check retried and 
   const host = `rb-${project}`;
   const slug = `tour-${project}`;
   const second = `rb-second-${project}`;
-  const gate = `/tmp/owlery-e2e-rb-gate-${project}-${Date.now()}`;
-  rmSync(gate, { force: true });
+  const scratch = scratchDir(`owlery-e2e-rb-gate-${project}-`);
+  const gate = `${scratch}/gate`;
   await signIn(page, info);
 
   await addTestbedHost(page, info, { identity, host, testbed: "hermes" });
@@ -171,7 +171,7 @@ test("a runbook runs to its end on a testbed host, its failed check retried and 
   await stepState(page, js, "end", "passed");
   await expect(page.locator(".run-state")).toContainText("done");
   await expect(page.locator(".run-progress-label")).toHaveText("done · 5 of 5 steps");
-  rmSync(gate, { force: true });
+  rmSync(scratch, { recursive: true, force: true });
 
   // The merged .env.production is a download, never a page (with JavaScript too). For a
   // run of another runbook the merge is for the host Puma runs on: give it one.

@@ -3,9 +3,9 @@
 // overrun is refused, then a stand-in Sidekiq is added, seen running, changed and removed,
 // each change an SSH job with its log.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import { addTestbedHost, jsOn, ready, signIn } from "./helpers";
+import { addTestbedHost, jsOn, ready, scratchDir, signIn } from "./helpers";
 
 const SYSTEMCTL_PY = process.env.SYSTEMCTL_PY ?? `${process.cwd()}/../.tools/systemctl/systemctl2/systemctl3.py`;
 
@@ -47,7 +47,8 @@ test("an operator adds, changes and removes a Sidekiq instance on the Tuning pag
   const project = info.project.name;
   const identity = `tb-tune-${project}`;
   const host = `tune-${project}`;
-  const root = `/tmp/owlery-e2e-tuning-${project}-${Date.now()}/hosts/hedwig`;
+  const scratch = scratchDir(`owlery-e2e-tuning-${project}-`);
+  const root = `${scratch}/hosts/hedwig`;
   mkdirSync(root, { recursive: true });
   writeFileSync(`${root}/stand-in`, STAND_IN);
   const tuning = `/hosts/${host}/tuning`;
@@ -124,5 +125,6 @@ test("an operator adds, changes and removes a Sidekiq instance on the Tuning pag
     await expect(page.getByText("No mastodon-puma@ or mastodon-sidekiq@ instance here yet")).toBeVisible();
   } finally {
     stopAll(root);
+    rmSync(scratch, { recursive: true, force: true });
   }
 });

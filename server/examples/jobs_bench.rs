@@ -4,7 +4,7 @@
 //! from the remote shell to a subscriber. Prints a Markdown table (`make bench` runs it).
 //!
 //! ```text
-//! /work/shared/testbed/testbed.sh up 20 && eval "$(/work/shared/testbed/testbed.sh env)"
+//! end2end/testbed/testbed.sh up 20 && eval "$(end2end/testbed/testbed.sh env)"
 //! cargo run --release -p server --example jobs_bench
 //! ```
 //! Knobs: `BENCH_SSH_HOSTS` (20), `BENCH_SSH_RUNS` (5), `BENCH_SSH_LINES` (1000000),
@@ -53,7 +53,7 @@ struct Testbed {
 fn testbed(count: usize) -> anyhow::Result<Testbed> {
     let var = |name: &str| {
         std::env::var(name)
-            .map_err(|_| anyhow!("{name} is not set: eval \"$(/work/shared/testbed/testbed.sh env)\" first"))
+            .map_err(|_| anyhow!("{name} is not set: eval \"$(end2end/testbed/testbed.sh env)\" first"))
     };
     let hosts: Vec<(String, u16)> = var("TESTBED_HOSTS")?
         .split(',')
@@ -700,6 +700,7 @@ async fn main() -> anyhow::Result<()> {
         setup: Default::default(),
         master_key: Arc::new(master_key),
         jobs: Arc::new(Jobs::new(RusshRemote::default(), jobs::DEFAULT_OUTPUT_CAP)),
+        streams: Default::default(),
     };
     eprintln!("fan-out: `true` on {hosts} hosts, {runs} runs each");
     let fan = fanout(&state, &bed, runs).await?;

@@ -1,10 +1,11 @@
 //! Sign-in, sign-out and first-run setup as plain form posts (no JavaScript needed).
 use app::model::user::{check_password, parse_username, Role};
+use app::model::AppError;
 use app::server::db::throttle::{self, Limit};
 use app::server::{auth, db, mfa, AppState};
 use axum::extract::FromRequest;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
@@ -80,6 +81,29 @@ async fn throttled(state: &AppState, keys: &[(String, &Limit)]) -> Result<Option
     Ok(wait)
 }
 
+/// Every password slot stayed busy (a burst of sign-ins): 429, and when to come back.
+/// A small page of its own, so that a browser without JavaScript shows it as it is.
+fn busy_response() -> Response {
+    const PAGE: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+        <title>Busy</title><link rel=\"stylesheet\" href=\"/pkg/owlery.css\"></head>\
+        <body><main class=\"auth\"><div class=\"card\"><h1>Busy</h1>\
+        <p role=\"alert\">The server is checking many sign-ins at once. Try again in a few seconds.</p>\
+        <p><a href=\"/login\">Back to sign in</a></p></div></main></body></html>";
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [
+            (header::RETRY_AFTER, BUSY_RETRY_SECS.to_string()),
+            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+        ],
+        PAGE,
+    )
+        .into_response()
+}
+
+/// What a refused sign-in is told to wait: about the time a full queue takes to drain.
+const BUSY_RETRY_SECS: u64 = 5;
+
 fn throttled_redirect(username: &str, wait_secs: i64) -> Response {
     let minutes = (wait_secs + 59) / 60;
     let to = format!(
@@ -116,8 +140,16 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
         Err(_) => return Redirect::to("/login?error=internal").into_response(),
     };
     let hash = credentials.as_ref().map(|c| c.password_hash.clone());
+    let verified = match auth::verify_password(form.password, hash).await {
+        Ok(verified) => verified,
+        Err(AppError::Busy) => {
+            tracing::warn!(?username, %addr, "sign-in refused: every password slot is busy");
+            return busy_response();
+        }
+        Err(_) => return Redirect::to("/login?error=internal").into_response(),
+    };
     match credentials {
-        Some(c) if auth::verify_password(form.password, hash).await => {
+        Some(c) if verified => {
             if let Err(e) = throttle::clear(&state.db, &keys[0].0).await {
                 tracing::error!("clearing sign-in failures failed: {e}");
             }

@@ -201,6 +201,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     app::server::ssh::RusshRemote::default(),
                     jobs.output_cap_mib.saturating_mul(1024 * 1024),
                 )),
+                streams: Default::default(),
             };
             crate::startup::serve(state, bind).await
         }

@@ -13,6 +13,7 @@ use app::model::job::{Chunk, JobEvent, Stream};
 use app::model::user::Role;
 use app::server::auth::Session;
 use app::server::jobs::{store, Events};
+use app::server::streams::StreamSlot;
 use app::server::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -46,6 +47,15 @@ pub async fn events(
     if let Some(refused) = refuse(&session) {
         return refused;
     }
+    let Some(slot) = state.streams.open(&session.token_hash) else {
+        tracing::warn!(user = %session.user.username, job = id, "event stream refused: too many open");
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, "30")],
+            "too many open event streams: close a job page and reload",
+        )
+            .into_response();
+    };
     let last = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
@@ -69,6 +79,7 @@ pub async fn events(
         backlog: Vec::new(),
         catching_up: true,
         done: false,
+        _slot: slot,
     };
     let events = stream::unfold(follow, |mut f| async move {
         f.next().await.map(|event| (Ok::<_, Infallible>(event), f))
@@ -88,6 +99,8 @@ struct Follow {
     backlog: Vec<Event>,
     catching_up: bool,
     done: bool,
+    /// This stream's place under the caps, freed when the stream ends or the viewer goes.
+    _slot: StreamSlot,
 }
 
 impl Follow {

@@ -2,6 +2,7 @@
 pub mod audit_export;
 pub mod auth_routes;
 pub mod backup;
+pub mod body_limit;
 pub mod check_cli;
 pub mod cli;
 pub mod config;
@@ -12,5 +13,6 @@ pub mod guard;
 pub mod inventory_cli;
 pub mod inventory_routes;
 pub mod job_routes;
+pub mod memory;
 pub mod runbook_routes;
 pub mod startup;

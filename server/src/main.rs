@@ -4,6 +4,7 @@ use clap::Parser;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     server::cli::init_tracing();
+    server::memory::return_large_blocks();
     match server::cli::run(server::cli::Cli::parse()).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

@@ -13,8 +13,8 @@ use std::net::SocketAddr;
 use tower_http::compression::CompressionLayer;
 
 use crate::{
-    audit_export, auth_routes, cost_export, env_merge_route, file_routes, guard, inventory_routes,
-    job_routes, runbook_routes,
+    audit_export, auth_routes, body_limit, cost_export, env_merge_route, file_routes, guard,
+    inventory_routes, job_routes, runbook_routes,
 };
 
 /// Routes served by axum itself rather than by the Leptos app, with whether each is
@@ -63,6 +63,8 @@ pub fn router(state: AppState) -> Router {
             page_context(state.clone()),
             shell,
         ))
+        // Inside the session guard: an anonymous body is refused before it is read.
+        .layer(axum::middleware::from_fn(body_limit::limit_body))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             guard::require_session,

@@ -75,6 +75,9 @@ pub enum AppError {
     BadRequest(String),
     #[error("the server could not be reached; try again")]
     Offline,
+    /// Too much of a scarce kind of work at once (password checks): come back shortly.
+    #[error("the server is busy; try again in a few seconds")]
+    Busy,
     #[error("something failed on the server; the details are in its log")]
     Internal,
 }
@@ -101,6 +104,7 @@ impl AppError {
             Self::Unauthorized => 401,
             Self::BadRequest(_) => 400,
             Self::Offline => 503,
+            Self::Busy => 429,
             Self::Internal => 500,
         }
     }

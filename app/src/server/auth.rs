@@ -5,6 +5,8 @@ use base64::Engine;
 use http::request::Parts;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use std::time::Duration;
+use tokio::sync::Semaphore;
 
 use super::error::internal;
 use crate::model::user::{CurrentUser, Role};
@@ -20,9 +22,32 @@ pub struct Session {
     pub client_addr: String,
 }
 
-/// Hashes a password with argon2id on a blocking thread (it takes tens of milliseconds).
-pub async fn hash_password(password: String) -> Result<String, AppError> {
+/// Password work (argon2id: 19 MiB of memory and tens of milliseconds of CPU each) that
+/// may run at once. A burst of sign-ins queues here instead of holding 19 MiB per
+/// request: forty concurrent wrong passwords would otherwise take 760 MiB of a 1 GB box.
+/// Public so that a test can occupy every slot.
+pub static PASSWORD_SLOTS: Semaphore = Semaphore::const_new(2);
+
+/// How long a request waits for a slot before it is told to come back (`Busy`, 429).
+pub const PASSWORD_WAIT: Duration = Duration::from_secs(3);
+
+/// Runs `work` on a blocking thread once a password slot is free.
+async fn password_work<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+    let slot = match tokio::time::timeout(PASSWORD_WAIT, PASSWORD_SLOTS.acquire()).await {
+        Ok(Ok(slot)) => slot,
+        _ => return Err(AppError::Busy),
+    };
     tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        work()
+    })
+    .await
+    .map_err(|e| internal("password task failed", e))
+}
+
+/// Hashes a password with argon2id.
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    password_work(move || {
         let mut salt = [0u8; 16];
         rand::rng().fill_bytes(&mut salt);
         let salt = SaltString::encode_b64(&salt)?;
@@ -30,19 +55,19 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
     })
-    .await
-    .map_err(|e| internal("password hashing task failed", e))?
+    .await?
     .map_err(|e| internal("password hashing failed", e))
 }
 
 /// Checks a password against a stored hash. With no hash (unknown user) it still does
 /// the same work, so the response time does not tell whether the user exists.
-pub async fn verify_password(password: String, hash: Option<String>) -> bool {
+/// `Err(Busy)` when no password slot came free in time.
+pub async fn verify_password(password: String, hash: Option<String>) -> Result<bool, AppError> {
     const DUMMY: &str =
         "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1Vd3cMbIv5AkPaWSEJ3YHY9iIf0T4lTMzJGFQOMU0sE";
     let known = hash.is_some();
     let hash = hash.unwrap_or_else(|| DUMMY.to_owned());
-    tokio::task::spawn_blocking(move || {
+    let matches = password_work(move || {
         PasswordHash::new(&hash)
             .map(|parsed| {
                 Argon2::default()
@@ -51,9 +76,8 @@ pub async fn verify_password(password: String, hash: Option<String>) -> bool {
             })
             .unwrap_or(false)
     })
-    .await
-    .unwrap_or(false)
-        && known
+    .await?;
+    Ok(matches && known)
 }
 
 /// A fresh random session or setup token, URL-safe.
@@ -140,9 +164,23 @@ mod tests {
     async fn a_password_verifies_against_its_own_hash_only() {
         let hash = hash_password("correct horse battery".into()).await.unwrap();
         assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse battery".into(), Some(hash.clone())).await);
-        assert!(!verify_password("wrong horse battery".into(), Some(hash)).await);
-        assert!(!verify_password("anything".into(), None).await);
+        assert_eq!(
+            verify_password("correct horse battery".into(), Some(hash.clone())).await,
+            Ok(true)
+        );
+        assert_eq!(
+            verify_password("wrong horse battery".into(), Some(hash)).await,
+            Ok(false)
+        );
+        assert_eq!(verify_password("anything".into(), None).await, Ok(false));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_password_check_that_finds_no_free_slot_in_time_is_told_to_come_back() {
+        let _all = PASSWORD_SLOTS.acquire_many(2).await.unwrap();
+        let busy = verify_password("anything".into(), None).await;
+        assert_eq!(busy, Err(AppError::Busy));
+        assert_eq!(AppError::Busy.status_code(), 429);
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub async fn enable(
 ) -> Result<Vec<String>, AppError> {
     let secret = &totp::enrolment_secret(key, &session.token_hash)?;
     let hash = db::users::password_hash(pool, session.user.id).await?;
-    if !auth::verify_password(password.to_owned(), Some(hash)).await {
+    if !auth::verify_password(password.to_owned(), Some(hash)).await? {
         return Err(AppError::field("password", "this is not your password"));
     }
     if !totp::check(secret, code)? {
@@ -48,7 +48,7 @@ pub async fn disable_own(pool: &SqlitePool, session: &Session, password: &str) -
         ));
     }
     let hash = db::users::password_hash(pool, session.user.id).await?;
-    if !auth::verify_password(password.to_owned(), Some(hash)).await {
+    if !auth::verify_password(password.to_owned(), Some(hash)).await? {
         return Err(AppError::field("password", "this is not your password"));
     }
     let mut tx = db::begin(pool).await?;

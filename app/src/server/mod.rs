@@ -19,6 +19,7 @@ pub mod services;
 pub mod ssh;
 pub mod ssh_admin;
 pub mod state;
+pub mod streams;
 pub mod totp;
 pub mod tuning;
 pub mod users;

@@ -16,6 +16,8 @@ pub struct AppState {
     pub master_key: Arc<super::secrets::cipher::MasterKey>,
     /// The jobs running now, and how they reach hosts.
     pub jobs: Arc<super::jobs::Jobs>,
+    /// How many event streams are open, per session and in all.
+    pub streams: super::streams::StreamGate,
 }
 
 /// Runtime settings that shape sessions and cookies.

@@ -141,7 +141,7 @@ pub async fn change_own_password(
     confirm: &str,
 ) -> Result<(), AppError> {
     let hash = db::users::password_hash(pool, session.user.id).await?;
-    if !auth::verify_password(current.to_owned(), Some(hash)).await {
+    if !auth::verify_password(current.to_owned(), Some(hash)).await? {
         return Err(AppError::field("current", "this is not your current password"));
     }
     check_password(new).map_err(|m| AppError::field("new", m))?;

@@ -341,3 +341,69 @@ async fn many_failures_from_one_address_block_it_for_every_account() {
         location(&res)
     );
 }
+
+/// The peak resident memory of this test's process (nextest runs each test alone).
+fn peak_rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM")
+}
+
+#[tokio::test]
+async fn forty_concurrent_wrong_sign_ins_do_not_each_hold_a_password_check_in_memory() {
+    let app = spawn().await;
+    app.add_user("alice", Role::Admin).await;
+    let attempt = |user: String| {
+        let client = app.client.clone();
+        let url = app.url("/auth/login");
+        async move {
+            let res = client
+                .post(url)
+                .form(&[("username", user.as_str()), ("password", "not the password")])
+                .send()
+                .await
+                .expect("an answer");
+            (res.status(), location(&res))
+        }
+    };
+    // One check first, so that the memory of one is part of the baseline.
+    attempt("warm-up".into()).await;
+    let before = peak_rss_kib();
+    let answers = futures_util::future::join_all((0..40).map(|i| attempt(format!("intruder{i}")))).await;
+    let grown_mib = (peak_rss_kib() - before) / 1024;
+    // argon2id holds 19 MiB per check: forty at once would be 760 MiB.
+    assert!(grown_mib <= 48, "the burst took {grown_mib} MiB more at its peak");
+    for (status, to) in answers {
+        assert!(
+            status == StatusCode::TOO_MANY_REQUESTS || to.starts_with("/login?error="),
+            "{status} {to}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_sign_in_that_finds_every_password_slot_busy_is_told_when_to_come_back() {
+    let app = spawn().await;
+    app.add_user("alice", Role::Admin).await;
+    let _busy = app::server::auth::PASSWORD_SLOTS
+        .acquire_many(2)
+        .await
+        .expect("the slots");
+    let res = app
+        .client
+        .post(app.url("/auth/login"))
+        .form(&[("username", "alice"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(res.headers().get("retry-after").unwrap(), "5");
+    assert!(
+        res.headers().get("set-cookie").is_none(),
+        "no session was started"
+    );
+    assert!(res.text().await.unwrap().contains("Try again in a few seconds"));
+}

@@ -378,18 +378,26 @@ async fn each_way_a_host_fails_ends_in_its_own_state_while_the_others_finish() {
 #[tokio::test]
 async fn a_cancelled_job_stops_its_remote_processes() {
     let (app, _bed) = app_with_testbed().await;
-    // A sleep with an argument no other process has, to look for afterwards, and a
-    // step after it that must never run.
-    let marker = format!("sleep 300.{}", std::process::id());
+    // Each host's sleep prints its pid (`exec` keeps it), and a step after it must never run.
     let after = tempfile::tempdir().expect("dir");
     let touched = after.path().join("after");
-    let command = format!("echo started; {marker}; touch {}", touched.display());
+    let command = format!(
+        "echo started; sh -c 'echo \"sleep pid $$\"; exec sleep 300'; touch {}",
+        touched.display()
+    );
     let job = start(&app, THREE, &command, "600").await;
     let mut viewer = Viewer::open(&app, job, None).await;
     let mut seen = Outcome::default();
-    while seen.output.values().filter(|o| o.contains("started")).count() < 3 {
+    while seen.output.values().filter(|o| o.contains("sleep pid")).count() < 3 {
         seen.take(viewer.next().await.expect("events"));
     }
+    let pids: Vec<u32> = seen
+        .output
+        .values()
+        .filter_map(|o| o.lines().find_map(|l| l.strip_prefix("sleep pid ")))
+        .map(|pid| pid.parse().expect("a pid"))
+        .collect();
+    assert_eq!(pids.len(), 3, "{:?}", seen.output);
     let res = app
         .call(app::api::jobs::CancelJob::PATH, &[("id", &job.to_string())])
         .await;
@@ -402,19 +410,15 @@ async fn a_cancelled_job_stops_its_remote_processes() {
         end.hosts
     );
     // The remote sleeps are gone (the testbed hosts share this machine's process table).
-    let mut left = true;
+    // Nothing announces a stranger's exit, so its /proc entry is polled, for at most 5 s.
+    let gone = |pid: &u32| !std::path::Path::new(&format!("/proc/{pid}")).exists();
     for _ in 0..100 {
-        let out = std::process::Command::new("pgrep")
-            .args(["-f", &marker])
-            .output()
-            .expect("pgrep");
-        left = out.status.success();
-        if !left {
+        if pids.iter().all(gone) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert!(!left, "a cancelled command still runs");
+    assert!(pids.iter().all(gone), "a cancelled sleep still runs: {pids:?}");
     assert!(!touched.exists(), "the step after the cancelled one ran");
 }
 
@@ -690,4 +694,36 @@ async fn gathered_facts_are_written_onto_the_host_page() {
         "facts with the kernel {kernel} on the page"
     );
     assert!(page.contains("Gathered"), "with their age");
+}
+
+#[tokio::test]
+async fn a_session_that_opens_too_many_event_streams_is_refused_until_one_closes() {
+    let (app, _bed) = app_with_testbed().await;
+    let gate = tempfile::tempdir().expect("gate dir");
+    let go = gate.path().join("go");
+    let command = format!("while [ ! -e {} ]; do sleep 0.05; done", go.display());
+    let job = start(&app, "hermes", &command, "60").await;
+    let mut open = Vec::new();
+    for _ in 0..app::server::streams::PER_SESSION {
+        open.push(Viewer::open(&app, job, None).await);
+    }
+    let refused = app
+        .client
+        .get(app.url(&format!("/jobs/{job}/events")))
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(refused.headers().get("retry-after").unwrap(), "30");
+    // Streams end with the job; a stream's place is free once its body has ended.
+    std::fs::write(&go, "").expect("gate");
+    for viewer in &mut open {
+        assert_eq!(viewer.until_end().await.job, Some(JobState::Succeeded));
+        assert!(
+            viewer.next().await.is_none(),
+            "the stream ends after the job's end"
+        );
+    }
+    let mut again = Viewer::open(&app, job, None).await;
+    assert_eq!(again.until_end().await.job, Some(JobState::Succeeded));
 }

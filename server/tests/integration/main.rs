@@ -14,6 +14,7 @@ mod drift;
 mod guard;
 mod hosts;
 mod jobs;
+mod limits;
 mod roles;
 mod runbooks;
 mod secrets;

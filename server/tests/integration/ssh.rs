@@ -78,15 +78,6 @@ async fn run(remote: &RusshRemote, target: Target, command: &str) -> Ran {
     }
 }
 
-/// A word no other test (or test run) uses, to find this run's remote processes.
-fn unique() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    format!("{}{nanos}", std::process::id())
-}
-
 #[tokio::test]
 async fn command_stdout_stderr_and_exit_code_arrive() {
     let remote = RusshRemote::new();
@@ -139,31 +130,38 @@ async fn output_arrives_while_the_command_still_runs() {
 #[tokio::test]
 async fn cancel_ends_the_remote_process() {
     let remote = RusshRemote::new();
-    // A fractional sleep is as good as any and names this run's process uniquely.
-    let marker = format!("sleep 31337.{}", unique());
+    // `exec` makes the shell's own pid the sleep's, which the command prints first.
     let (tx, mut rx) = mpsc::channel(16);
     let cancel = CancellationToken::new();
     let running = tokio::spawn({
         let (remote, cancel) = (remote.clone(), cancel.clone());
-        let command = format!("echo started; exec {marker}");
-        async move { remote.run(host("hedwig"), command, tx, cancel).await }
+        async move {
+            remote
+                .run(host("hedwig"), "echo $$; exec sleep 300".into(), tx, cancel)
+                .await
+        }
     });
     let started = timeout(PATIENCE, rx.recv()).await.expect("not started in time");
-    assert_eq!(started, Some(Output::Stdout("started\n".into())));
+    let Some(Output::Stdout(pid)) = started else {
+        panic!("expected the pid, got {started:?}");
+    };
+    let pid: u32 = String::from_utf8_lossy(&pid).trim().parse().expect("a pid");
 
     cancel.cancel();
     assert_eq!(running.await.unwrap(), Err(RunError::Cancelled));
 
-    // `[s]leep` keeps pgrep's own command line from matching.
-    let probe = format!("pgrep -f '[{}'", &marker.replacen('s', "s]", 1));
+    let probe = format!("test -e /proc/{pid}");
     let deadline = Instant::now() + PATIENCE;
     loop {
         let ran = run(&remote, host("hedwig"), &probe).await;
         if ran.result == Ok(Finish::Exited(1)) {
             break;
         }
-        assert_eq!(ran.result, Ok(Finish::Exited(0)), "pgrep failed: {}", ran.stderr);
-        assert!(Instant::now() < deadline, "`{marker}` still runs after cancel");
+        assert_eq!(ran.result, Ok(Finish::Exited(0)), "probe failed: {}", ran.stderr);
+        assert!(
+            Instant::now() < deadline,
+            "the sleep (pid {pid}) still runs after cancel"
+        );
     }
     // The cancelled command's connection was clean enough to serve the probes.
     assert_eq!(remote.connections_opened(), 1);
@@ -230,7 +228,9 @@ async fn a_host_without_a_pinned_key_is_refused_with_its_offer() {
 #[tokio::test]
 async fn a_changed_host_key_is_refused_and_nothing_runs() {
     let remote = RusshRemote::new();
-    let file = format!("/tmp/owlery-ssh-test-{}", unique());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("touched");
+    let file = file.display();
     let impostor = keys::generate_ed25519("impostor").unwrap().public_line;
     let target = Target {
         pinned_key: Some(impostor),

@@ -3,8 +3,8 @@
 //! sshd hosts of the testbed and pinned only when an admin accepts them, and a
 //! known_hosts file pins the hosts it names. Only admins change anything.
 //!
-//! The testbed must be up: `/work/shared/testbed/testbed.sh up` and
-//! `eval "$(/work/shared/testbed/testbed.sh env)"`.
+//! The testbed must be up (`make unit` starts it): `end2end/testbed/testbed.sh up` and
+//! `eval "$(end2end/testbed/testbed.sh env)"`.
 use crate::common;
 
 use app::api::ssh::{

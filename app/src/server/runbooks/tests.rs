@@ -51,6 +51,7 @@ fn test_state(pool: sqlx::SqlitePool) -> crate::server::AppState {
             crate::server::ssh::RusshRemote::default(),
             crate::server::jobs::DEFAULT_OUTPUT_CAP,
         )),
+        streams: Default::default(),
     }
 }
 

@@ -36,6 +36,8 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
         .with_test_writer()
         .with_env_filter("warn,server=info,app=info")
         .try_init();
+    // As `owlery` does at start: this process is the server.
+    server::memory::return_large_blocks();
     let dir = tempfile::tempdir().expect("temp dir");
     let pool = db::open(&dir.path().join("owlery.db")).await.expect("database");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -54,6 +56,7 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
             app::server::ssh::RusshRemote::default(),
             app::server::jobs::DEFAULT_OUTPUT_CAP,
         )),
+        streams: Default::default(),
     };
     let router = server::startup::router(state.clone());
     tokio::spawn(async move {
