@@ -2,7 +2,7 @@
 use crate::common;
 
 use app::model::user::Role;
-use common::{location, spawn, PASSWORD};
+use common::{location, peak_rss_kib, spawn, PASSWORD};
 use reqwest::StatusCode;
 
 #[tokio::test]
@@ -340,16 +340,6 @@ async fn many_failures_from_one_address_block_it_for_every_account() {
         "{}",
         location(&res)
     );
-}
-
-/// The peak resident memory of this test's process (nextest runs each test alone).
-fn peak_rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmHWM")
 }
 
 #[tokio::test]

@@ -5,20 +5,10 @@ use crate::common;
 use app::api::hosts::CreateHost;
 use app::api::inventory::PreviewImport;
 use app::model::user::Role;
-use common::{spawn, PASSWORD};
+use common::{peak_rss_kib, spawn, PASSWORD};
 use leptos::server_fn::ServerFn;
 use server::body_limit::{FILES, SMALL};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// The peak resident memory of this test's process (nextest runs each test alone).
-fn peak_rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmHWM")
-}
 
 /// Signs `name` in and returns the session cookie's `name=value`.
 async fn session_cookie(app: &common::TestApp, name: &str) -> String {

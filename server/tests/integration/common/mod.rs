@@ -246,3 +246,13 @@ pub async fn reach_testbed(app: &TestApp, host: &str, testbed: &str) {
     .await
     .expect("pin");
 }
+
+/// The peak resident memory of this test's process (nextest runs each test alone).
+pub fn peak_rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM")
+}
