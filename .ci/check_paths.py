@@ -2,8 +2,8 @@
 """Fails when a tracked file names a path outside the repository.
 
 A clone must build and pass on its own, so no tracked file may reach for something
-beside the repository (`../shared/...`) or on one particular machine (`/work/...`,
-`/home/alice/...`, `/root/...`). Run by `make check` and `make test`:
+in a folder beside the repository or at a path of one particular machine (a home or
+work directory). Run by `make check` and `make test`:
 
     .ci/check_paths.py            check the repository (runs the self-test first)
     .ci/check_paths.py --self-test
@@ -11,12 +11,13 @@ beside the repository (`../shared/...`) or on one particular machine (`/work/...
 What counts as outside:
 - a run of `..` components that climbs above the repository root when resolved from
   the directory of the file that holds it (`../migrations` in `app/build.rs` stays
-  inside; `../shared` in the top-level Makefile does not). A `..` that follows another
+  inside; `../NAME` in the top-level Makefile does not). A `..` that follows another
   path (`/usr/lib/../x`, `$(dirname "$0")/..`) is relative to that path, not to the
   file, and is left alone.
 - `cd ..` in a file at the top level (a script there runs from the root).
 - an absolute path under a home or work directory of the machine that builds:
-  `/home/NAME`, `/root`, `/Users/NAME`, `/work`, `/mnt`. The home of a service account
+  `home/NAME`, `Users/NAME`, and `root`, `work` or `mnt` at the top of the file system
+  (the lists below). The home of a service account
   on the hosts Owlery manages (`/home/mastodon`, where Mastodon lives) is a path on those
   hosts, named by generated configuration and runbooks, and is not one of them.
 
@@ -35,7 +36,14 @@ ALLOW = "path-check: allow"
 # A run of `..` components not glued to a preceding path component or word.
 DOTS = re.compile(r"(?<![A-Za-z0-9_.\-/}\)])((?:\.\./)*\.\.)(?=/|$|[^A-Za-z0-9_.\-])")
 CD_UP = re.compile(r"\bcd\s+\.\.(?:/|\s|$|\))")
-ABSOLUTE = re.compile(r"(?<![A-Za-z0-9_.\-~$}])(/(?:home|Users)/[A-Za-z0-9_.\-]+|/root|/work|/mnt)(?=/|\b)")
+# Top-level directories whose subdirectories are people's homes, and those that are a
+# machine's own (spelled without their slash, so that this file names none of them).
+HOME_PARENTS = ["home", "Users"]
+MACHINE_DIRS = ["root", "work", "mnt"]
+ABSOLUTE = re.compile(
+    r"(?<![A-Za-z0-9_.\-~$}])(/(?:%s)/[A-Za-z0-9_.\-]+|/(?:%s))(?=/|\b)"
+    % ("|".join(HOME_PARENTS), "|".join(MACHINE_DIRS))
+)
 # Accounts whose homes are on the managed hosts, not on the machine that builds.
 MANAGED_HOMES = {"/home/mastodon"}
 
@@ -66,7 +74,7 @@ def tracked_files(root):
 def check(root):
     found = []
     for path in tracked_files(root):
-        if path.endswith(SKIP_SUFFIXES) or path == ".ci/check_paths.py":
+        if path.endswith(SKIP_SUFFIXES):
             continue
         full = os.path.join(root, path)
         if not os.path.isfile(full) or os.path.islink(full):
@@ -80,19 +88,20 @@ def check(root):
     return found
 
 
+UP = ".." + "/"  # spelled in two pieces, so that this file names no outside path
 PLANTED = {
-    "Makefile": "TESTBED ?= $(abspath ../shared/testbed/testbed.sh)\n",
-    "README.md": "Start the hosts with `../shared/testbed/testbed.sh up`.\n",
-    "docs/notes.md": "See ../../toolchain.md for the recipes.\n",
-    "server/tests/a.rs": 'let p = "../../../elsewhere/key";\n',
-    "bench": 'T=$(cd .. && pwd)/shared/testbed.sh\n',
-    "app/src/b.rs": '//! run /work/shared/testbed/testbed.sh up first\n',
-    "scripts/c.sh": "cp /home/alice/key .\n",
-    "scripts/d.sh": "source /root/env\n",
+    "Makefile": f"TESTBED ?= $(abspath {UP}beside/testbed/testbed.sh)\n",
+    "README.md": f"Start the hosts with `{UP}beside/testbed/testbed.sh up`.\n",
+    "docs/notes.md": f"See {UP * 2}toolchain.md for the recipes.\n",
+    "server/tests/a.rs": f'let p = "{UP * 3}elsewhere/key";\n',
+    "bench": "T=$(cd .. && pwd)/beside/testbed.sh\n",
+    "app/src/b.rs": f"//! run /{MACHINE_DIRS[1]}/beside/testbed/testbed.sh up first\n",
+    "scripts/c.sh": f"cp /{HOME_PARENTS[0]}/alice/key .\n",
+    "scripts/d.sh": f"source /{MACHINE_DIRS[0]}/env\n",
 }
 CLEAN = {
     "app/build.rs": 'println!("cargo:rerun-if-changed=../migrations");\n',
-    "app/src/x/y/tests.rs": 'include_str!("../../../../docs/UNITS.md");\n',
+    "app/src/x/y/tests.rs": f'include_str!("{UP * 4}docs/UNITS.md");\n',
     "end2end/playwright.config.ts": "command: `../target/release/owlery serve`,\n",
     "app/src/z.rs": 'let hostile = "/usr/lib/../x"; let up = "$(dirname \\"$0\\")/..";\n',
     ".ci/run": 'cd "$(dirname "$0")/.."\nexport PATH="$HOME/.cargo/bin:$PATH"\n',

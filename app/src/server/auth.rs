@@ -26,7 +26,8 @@ pub struct Session {
 /// may run at once. A burst of sign-ins queues here instead of holding 19 MiB per
 /// request: forty concurrent wrong passwords would otherwise take 760 MiB of a 1 GB box.
 /// Public so that a test can occupy every slot.
-pub static PASSWORD_SLOTS: Semaphore = Semaphore::const_new(2);
+pub const PASSWORD_SLOT_COUNT: u32 = 2;
+pub static PASSWORD_SLOTS: Semaphore = Semaphore::const_new(PASSWORD_SLOT_COUNT as usize);
 
 /// How long a request waits for a slot before it is told to come back (`Busy`, 429).
 pub const PASSWORD_WAIT: Duration = Duration::from_secs(3);
@@ -177,7 +178,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_password_check_that_finds_no_free_slot_in_time_is_told_to_come_back() {
-        let _all = PASSWORD_SLOTS.acquire_many(2).await.unwrap();
+        let _all = PASSWORD_SLOTS.acquire_many(PASSWORD_SLOT_COUNT).await.unwrap();
         let busy = verify_password("anything".into(), None).await;
         assert_eq!(busy, Err(AppError::Busy));
         assert_eq!(AppError::Busy.status_code(), 429);

@@ -379,7 +379,7 @@ async fn a_sign_in_that_finds_every_password_slot_busy_is_told_when_to_come_back
     let app = spawn().await;
     app.add_user("alice", Role::Admin).await;
     let _busy = app::server::auth::PASSWORD_SLOTS
-        .acquire_many(2)
+        .acquire_many(app::server::auth::PASSWORD_SLOT_COUNT)
         .await
         .expect("the slots");
     let res = app
